@@ -1,0 +1,103 @@
+"""Process inbox rows: one chat's updates in update_id order, different chats in parallel.
+
+Each update runs inside its own unit of work; the inbox row is marked done in that same
+transaction, so an update is either fully processed or processed again after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from typing import Any
+
+from telegram import Update
+
+from bot.context import PortavoceApp
+from bot.services import Services
+from bot.tasks import TaskSet
+from bot.unit_of_work import unit_of_work
+from storage.db import session_scope
+from storage.repositories.inbox import InboxRepo, InboxRow
+
+log = logging.getLogger(__name__)
+
+
+def chat_key(raw: dict[str, Any]) -> int:
+    """The chat an update belongs to, for ordering (0 when it has none)."""
+    for field in ("message", "edited_message", "channel_post", "edited_channel_post",
+                  "my_chat_member", "chat_member", "chat_join_request", "message_reaction",
+                  "message_reaction_count"):
+        body = raw.get(field)
+        if isinstance(body, dict) and isinstance(body.get("chat"), dict):
+            return int(body["chat"]["id"])
+    query = raw.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message")
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            return int(message["chat"]["id"])
+        return int(query.get("from", {}).get("id", 0))
+    return 0
+
+
+class Dispatcher:
+    def __init__(self, app: PortavoceApp, services: Services, *, parallel: int = 8) -> None:
+        self._app = app
+        self._services = services
+        self._queues: dict[int, deque[InboxRow]] = {}
+        self._queued: set[int] = set()
+        self._workers = TaskSet()
+        self._limit = asyncio.Semaphore(parallel)
+        self.processed = 0
+
+    async def schedule_pending(self) -> int:
+        """Hand every pending inbox row not yet queued to its chat's worker."""
+        async with session_scope(self._services.sessions) as session:
+            rows = await InboxRepo(session).pending(limit=2000)
+        fresh = [r for r in rows if r.update_id not in self._queued]
+        for row in fresh:
+            self._queued.add(row.update_id)
+            queue = self._queues.get(row.chat_id)
+            if queue is None:
+                queue = self._queues[row.chat_id] = deque()
+                self._workers.start(self._drain(row.chat_id, queue), f"chat-{row.chat_id}")
+            queue.append(row)
+        return len(fresh)
+
+    async def wait_idle(self) -> None:
+        await self._workers.wait_idle()
+
+    async def stop(self) -> None:
+        await self._workers.cancel_all()
+
+    async def _drain(self, chat_id: int, queue: deque[InboxRow]) -> None:
+        try:
+            while queue:
+                row = queue[0]
+                async with self._limit:
+                    await self.process(row)
+                queue.popleft()
+                self._queued.discard(row.update_id)
+        finally:
+            self._queues.pop(chat_id, None)
+
+    async def process(self, row: InboxRow) -> None:
+        now = self._services.clock.now()
+        update = Update.de_json(json.loads(row.payload), self._app.bot)
+        touched = False
+        try:
+            async with unit_of_work(self._services.sessions, row.update_id, now) as uow:
+                if await InboxRepo(uow.session).status_of(row.update_id) != "pending":
+                    return
+                await self._app.process_update(update)
+                await InboxRepo(uow.session).mark_done(row.update_id, now)
+                touched = uow.outbox_touched
+        except Exception as exc:
+            log.exception("update %s failed; marked failed", row.update_id,
+                          extra={"update_id": row.update_id, "chat_id": row.chat_id})
+            async with session_scope(self._services.sessions) as session:
+                await InboxRepo(session).mark_failed(row.update_id, repr(exc), now)
+        self.processed += 1
+        if touched:
+            self._services.poke_outbox()

@@ -1,0 +1,57 @@
+"""Operational notices to the brand team (missing rights, unreachable chats), each sent once."""
+
+from __future__ import annotations
+
+import html
+
+from bot.services import Services
+from policies.texts import RIGHT_FOR_METHOD, text
+from storage.db import session_scope
+from storage.repositories.chats import ChatsRepo
+from storage.repositories.outbox import OutboxRepo
+
+
+async def _chat_label(services: Services, chat_id: int) -> str:
+    async with session_scope(services.sessions) as session:
+        chat = await ChatsRepo(session).get(chat_id)
+    title = chat.title if chat and chat.title else str(chat_id)
+    return f"<b>{html.escape(title)}</b>"
+
+
+async def to_team(services: Services, body: str, *, dedupe: str | None, topic: str = "") -> None:
+    """Queue a message for the team chat; ``dedupe`` makes repeats of one notice a no-op."""
+    team = services.policy.team
+    if team.chat_id is None:
+        return
+    params: dict[str, object] = {"chat_id": team.chat_id, "text": body, "parse_mode": "HTML"}
+    if topic and topic in team.topics:
+        params["message_thread_id"] = team.topics[topic]
+    async with session_scope(services.sessions) as session:
+        await OutboxRepo(session).enqueue(
+            team.chat_id, "sendMessage", params, now=services.clock.now(), dedupe_key=dedupe
+        )
+    services.poke_outbox()
+
+
+def team_language(services: Services) -> str:
+    return services.policy.brand.languages[0]
+
+
+async def missing_right(services: Services, chat_id: int, method: str) -> None:
+    right = RIGHT_FOR_METHOD.get(method, "admin")
+    body = text(
+        "team_missing_right", team_language(services),
+        chat=await _chat_label(services, chat_id), method=method, right=right,
+    )
+    day = services.clock.now().date().isoformat()
+    await to_team(services, body, dedupe=f"rights:{chat_id}:{right}:{day}", topic="moderation")
+
+
+async def chat_unreachable(services: Services, chat_id: int, why: str) -> None:
+    if chat_id == services.policy.team.chat_id:
+        return
+    body = text(
+        "team_chat_unreachable", team_language(services),
+        chat=await _chat_label(services, chat_id), why=html.escape(why[:200]),
+    )
+    await to_team(services, body, dedupe=f"gone:{chat_id}:{services.clock.now().date()}")

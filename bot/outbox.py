@@ -1,0 +1,220 @@
+"""Deliver outbox rows to Telegram: retries with backoff, 429-aware, each row sent once.
+
+A row is read in one short transaction, sent with no transaction open, and its outcome written
+in another. Telegram errors are sorted here, by name, into: done anyway (message already gone),
+retry later (429, timeouts, 5xx), give up on the chat (403), or failed (400), with the team told
+once when the bot lacks a right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot import notices
+from bot.services import Services
+from storage.db import session_scope
+from storage.repositories.chats import ChatsRepo
+from storage.repositories.outbox import OutboxEntry, OutboxRepo
+
+log = logging.getLogger(__name__)
+
+SentHook = Callable[[AsyncSession, OutboxEntry, Any, datetime], Awaitable[None]]
+SENT_HOOKS: dict[str, SentHook] = {}
+DELETE_BATCH = 100
+MAX_BACKOFF_S = 300
+
+_ALREADY_DONE = (
+    "message to delete not found",
+    "message can't be deleted",
+    "message is not modified",
+    "query is too old",
+    "message to edit not found",
+    "user_not_participant",
+    "participant_id_invalid",
+)
+_NO_RIGHTS = ("not enough rights", "chat_admin_required", "have no rights", "need administrator")
+_BAD_THREAD = ("message thread not found", "topic_closed", "topic_deleted")
+
+
+def on_sent(ref_kind: str) -> Callable[[SentHook], SentHook]:
+    """Register what to record once a row of ``ref_kind`` is delivered (e.g. a card's id)."""
+
+    def register(hook: SentHook) -> SentHook:
+        SENT_HOOKS[ref_kind] = hook
+        return hook
+
+    return register
+
+
+class OutboxSender:
+    def __init__(self, services: Services, bot: Bot, *, parallel_chats: int = 16) -> None:
+        self._services = services
+        self._bot = bot
+        self._limit = asyncio.Semaphore(parallel_chats)
+
+    async def flush(self) -> int:
+        """Send everything due now; returns how many rows were attempted."""
+        now = self._services.clock.now()
+        async with session_scope(self._services.sessions) as session:
+            due = await OutboxRepo(session).due(now, limit=1000)
+        by_chat: dict[int, list[OutboxEntry]] = defaultdict(list)
+        for entry in due:
+            by_chat[entry.chat_id].append(entry)
+        await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+        return len(due)
+
+    async def next_due_in(self) -> float | None:
+        async with session_scope(self._services.sessions) as session:
+            due_at = await OutboxRepo(session).next_due_at()
+        if due_at is None:
+            return None
+        return max(0.0, (due_at - self._services.clock.now()).total_seconds())
+
+    async def _send_chat(self, items: list[OutboxEntry]) -> None:
+        async with self._limit:
+            for batch in _batches(items):
+                if not await self._deliver(batch):
+                    return  # keep this chat's order: later rows wait for this one
+
+    async def _deliver(self, batch: Sequence[OutboxEntry]) -> bool:
+        head = batch[0]
+        method, params = head.method, dict(head.params)
+        if len(batch) > 1:
+            method = "deleteMessages"
+            params = {"chat_id": head.chat_id, "message_ids": [b.params["message_id"]
+                                                               for b in batch]}
+        try:
+            result = await self._bot.do_api_request(method, api_kwargs=params)
+        except InvalidToken:
+            raise
+        except TelegramError as exc:
+            return await self._failed(batch, exc)
+        await self._record(batch, _plain(result))
+        return True
+
+    async def _record(self, batch: Sequence[OutboxEntry], result: Any) -> None:
+        now = self._services.clock.now()
+        async with session_scope(self._services.sessions) as session:
+            repo = OutboxRepo(session)
+            for entry in batch:
+                stored = result if isinstance(result, dict) else {"ok": result}
+                await repo.mark_sent(entry.id, stored, now)
+                hook = SENT_HOOKS.get(entry.ref_kind or "")
+                if hook is not None:
+                    await hook(session, entry, result, now)
+
+    async def _failed(self, batch: Sequence[OutboxEntry], exc: TelegramError) -> bool:
+        head, now = batch[0], self._services.clock.now()
+        text = str(exc).lower()
+        if isinstance(exc, RetryAfter):
+            delay = _seconds(exc.retry_after)
+            await self._retry(batch, now + timedelta(seconds=delay), f"429 retry after {delay}")
+            return False
+        if isinstance(exc, ChatMigrated):
+            await self._migrated(head.chat_id, exc.new_chat_id)
+            return False
+        if isinstance(exc, Forbidden):
+            await self._forbidden(head.chat_id, str(exc))
+            return False
+        if isinstance(exc, BadRequest):
+            return await self._bad_request(batch, exc, text)
+        if isinstance(exc, NetworkError):
+            backoff = min(MAX_BACKOFF_S, 2 ** min(head.attempts, 8)) * random.uniform(0.8, 1.2)
+            await self._retry(batch, now + timedelta(seconds=backoff), f"network: {exc}")
+            return False
+        await self._fail(batch, f"telegram: {exc}")
+        return True
+
+    async def _bad_request(
+        self, batch: Sequence[OutboxEntry], exc: BadRequest, text: str
+    ) -> bool:
+        if any(marker in text for marker in _ALREADY_DONE):
+            log.debug("outbox: %s treated as done (%s)", batch[0].method, exc)
+            await self._record(batch, None)
+            return True
+        in_topic = "message_thread_id" in batch[0].params
+        if in_topic and any(marker in text for marker in _BAD_THREAD):
+            await self._without_thread(batch[0])
+            return False
+        if any(marker in text for marker in _NO_RIGHTS):
+            await self._fail(batch, f"rights: {exc}")
+            await notices.missing_right(self._services, batch[0].chat_id, batch[0].method)
+            return True
+        log.warning("outbox: %s refused by Telegram: %s", batch[0].method, exc)
+        await self._fail(batch, f"bad request: {exc}")
+        return True
+
+    async def _retry(self, batch: Sequence[OutboxEntry], when: datetime, why: str) -> None:
+        async with session_scope(self._services.sessions) as session:
+            for entry in batch:
+                await OutboxRepo(session).retry_later(entry.id, when, why)
+
+    async def _fail(self, batch: Sequence[OutboxEntry], why: str) -> None:
+        async with session_scope(self._services.sessions) as session:
+            for entry in batch:
+                await OutboxRepo(session).mark_failed(entry.id, why)
+
+    async def _migrated(self, old_id: int, new_id: int) -> None:
+        log.info("chat %s migrated to %s: moving its data", old_id, new_id)
+        async with session_scope(self._services.sessions) as session:
+            await OutboxRepo(session).rewrite_chat(old_id, new_id)
+            await ChatsRepo(session).migrate(old_id, new_id, self._services.clock.now())
+
+    async def _forbidden(self, chat_id: int, why: str) -> None:
+        log.warning("chat %s unreachable (%s): pausing its outbox", chat_id, why)
+        now = self._services.clock.now()
+        async with session_scope(self._services.sessions) as session:
+            changed = await ChatsRepo(session).set_active(chat_id, False, now)
+            await OutboxRepo(session).drop_chat(chat_id, why)
+        if changed:
+            await notices.chat_unreachable(self._services, chat_id, why)
+
+    async def _without_thread(self, entry: OutboxEntry) -> None:
+        params = {k: v for k, v in entry.params.items() if k != "message_thread_id"}
+        async with session_scope(self._services.sessions) as session:
+            await OutboxRepo(session).replace_params(entry.id, params)
+
+
+def _batches(items: list[OutboxEntry]) -> list[list[OutboxEntry]]:
+    """Consecutive deleteMessage rows of a chat become one deleteMessages call."""
+    batches: list[list[OutboxEntry]] = []
+    for item in items:
+        last = batches[-1] if batches else None
+        if (
+            last is not None
+            and item.method == "deleteMessage"
+            and last[0].method == "deleteMessage"
+            and len(last) < DELETE_BATCH
+        ):
+            last.append(item)
+        else:
+            batches.append([item])
+    return batches
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _plain(result: Any) -> Any:
+    if hasattr(result, "to_dict"):
+        return result.to_dict()
+    return result

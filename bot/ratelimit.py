@@ -1,0 +1,67 @@
+"""Telegram's send budgets, applied to what costs them: messages, not moderation.
+
+PTB's AIORateLimiter puts every method with a group chat_id (deletes and bans included) into
+the 20-per-minute group bucket, so cleaning a raid would take an hour. Here the per-group bucket
+covers only methods that post messages; everything shares the global 30-per-second bucket.
+A 429 is not retried here: it reaches the outbox, which reschedules the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram._utils.types import JSONDict
+from telegram.ext import BaseRateLimiter
+
+POSTING = frozenset({
+    "sendMessage", "sendPhoto", "sendDocument", "sendAnimation", "sendVideo", "sendAudio",
+    "sendVoice", "sendSticker", "sendMediaGroup", "copyMessage", "forwardMessage", "sendPoll",
+})
+
+
+class BudgetRateLimiter(BaseRateLimiter[int]):
+    def __init__(self, *, overall_per_second: float = 30, group_per_minute: float = 20) -> None:
+        self._overall = AsyncLimiter(overall_per_second, 1)
+        self._group_rate = group_per_minute
+        self._groups: dict[int | str, AsyncLimiter] = {}
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def _group(self, chat_id: int | str) -> AsyncLimiter:
+        limiter = self._groups.get(chat_id)
+        if limiter is None:
+            if len(self._groups) > 10_000:
+                self._groups.clear()
+            limiter = self._groups[chat_id] = AsyncLimiter(self._group_rate, 60)
+        return limiter
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        if endpoint == "getUpdates":
+            return await callback(*args, **kwargs)
+        chat_id = data.get("chat_id")
+        if endpoint in POSTING and _is_group(chat_id):
+            async with self._group(chat_id), self._overall:  # type: ignore[arg-type]
+                return await callback(*args, **kwargs)
+        async with self._overall:
+            return await callback(*args, **kwargs)
+
+
+def _is_group(chat_id: object) -> bool:
+    try:
+        return int(str(chat_id)) < 0
+    except (TypeError, ValueError):
+        return isinstance(chat_id, str) and chat_id.startswith("@")

@@ -1,0 +1,135 @@
+"""The running bot: inbox poller (or webhook), dispatcher and outbox sender around one app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from telegram.request import BaseRequest
+
+from bot.app import build_application
+from bot.clock import Clock, SystemClock
+from bot.context import PortavoceApp
+from bot.dispatcher import Dispatcher
+from bot.outbox import OutboxSender
+from bot.policy_loader import load_policy
+from bot.poller import Poller
+from bot.services import Services
+from bot.settings import Settings
+from bot.tasks import TaskSet
+from policies.schema import PolicyFile
+from storage import migrate
+from storage.db import create_engine, make_session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Runtime:
+    services: Services
+    app: PortavoceApp
+    dispatcher: Dispatcher
+    sender: OutboxSender
+    poller: Poller
+
+    @classmethod
+    async def create(
+        cls,
+        settings: Settings,
+        *,
+        token: str,
+        policy: PolicyFile | None = None,
+        clock: Clock | None = None,
+        request: BaseRequest | None = None,
+        updates_request: BaseRequest | None = None,
+        poll_timeout: int = 30,
+    ) -> Runtime:
+        """Load the policy, migrate the database, build the application (not started)."""
+        policy = policy or load_policy(settings.policy_file)
+        engine = create_engine(settings.database_url.get_secret_value())
+        await migrate.upgrade(engine)
+        services = Services(
+            settings=settings, policy=policy, engine=engine,
+            sessions=make_session_factory(engine), clock=clock or SystemClock(),
+        )
+        app = build_application(
+            services, token=token, request=request, updates_request=updates_request
+        )
+        return cls(
+            services=services,
+            app=app,
+            dispatcher=Dispatcher(app, services, parallel=settings.workers),
+            sender=OutboxSender(services, app.bot),
+            poller=Poller(services, app.bot, timeout=poll_timeout),
+        )
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        me = self.app.bot.bot
+        self.services.bot_id, self.services.bot_username = me.id, me.username or ""
+        await self.app.start()
+
+    async def stop(self) -> None:
+        await self.dispatcher.stop()
+        with contextlib.suppress(Exception):
+            if self.app.running:
+                await self.app.stop()
+            await self.app.shutdown()
+        await self.services.engine.dispose()
+
+    async def deliver(self, *, max_rounds: int = 100) -> None:
+        """Process everything Telegram has for us and send everything due, until quiet.
+
+        Used by tests and `portavoce try`: one step of what run_forever does continuously.
+        """
+        for _ in range(max_rounds):
+            fetched = await self.poller.poll_once(timeout=0)
+            scheduled = await self.dispatcher.schedule_pending()
+            await self.dispatcher.wait_idle()
+            sent = await self.sender.flush()
+            if not (fetched or scheduled or sent):
+                return
+
+    async def run_forever(
+        self, stop: asyncio.Event, *, polling: bool = True,
+        inbox_ready: asyncio.Event | None = None,
+    ) -> None:
+        tasks = TaskSet()
+        inbox_ready = inbox_ready or asyncio.Event()
+        inbox_ready.set()  # pick up updates left pending by a previous run
+        if polling:
+            tasks.start(self.poller.run(inbox_ready), "poller")
+        tasks.start(self._dispatch_loop(inbox_ready), "dispatcher")
+        tasks.start(self._outbox_loop(), "outbox")
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            watched = {stopper, *tasks.running()}
+            done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stopper and not task.cancelled() and task.exception():
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            stopper.cancel()
+            await tasks.cancel_all()
+
+    async def _dispatch_loop(self, ready: asyncio.Event) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ready.wait(), timeout=2.0)
+            ready.clear()
+            await self.dispatcher.schedule_pending()
+
+    async def _outbox_loop(self) -> None:
+        event = self.services.outbox_ready
+        while True:
+            event.clear()
+            try:
+                await self.sender.flush()
+            except Exception:
+                log.exception("outbox round failed; retrying")
+            wait = await self.sender.next_due_in()
+            timeout = 5.0 if wait is None else min(max(wait, 0.05), 5.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout=timeout)

@@ -1,0 +1,81 @@
+"""`portavoce run`: serve Telegram until SIGINT/SIGTERM, then stop cleanly (exit 0)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram import Update
+from telegram.error import InvalidToken
+
+from bot.logs import configure_logging
+from bot.poller import SecondInstanceError
+from bot.runtime import Runtime
+from bot.settings import RunMode, Settings, require_token
+
+log = logging.getLogger("portavoce")
+
+
+async def serve(settings: Settings, *, force: bool = False) -> int:
+    token = require_token(settings)
+    secrets = [token, settings.database_url.get_secret_value()]
+    if settings.webhook_secret:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(settings.log_level, settings.log_format.value, secrets)
+    runtime = await Runtime.create(settings, token=token)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await runtime.start()
+        log.info("started as @%s (%s mode)", runtime.services.bot_username, settings.mode.value)
+        if settings.mode is RunMode.WEBHOOK:
+            return await _serve_webhook(runtime, settings, stop)
+        if not await _polling_allowed(runtime, force):
+            return 3
+        await runtime.run_forever(stop, polling=True)
+        return 0
+    except InvalidToken:
+        log.critical("Telegram rejected the bot token (401/404): check PORTAVOCE_TOKEN")
+        return 4
+    except SecondInstanceError as exc:
+        log.critical("%s", exc)
+        return 5
+    finally:
+        await runtime.stop()
+        log.info("stopped")
+
+
+async def _polling_allowed(runtime: Runtime, force: bool) -> bool:
+    """Polling would silently steal a webhook deployment: refuse unless forced."""
+    info = await runtime.app.bot.get_webhook_info()
+    if info.url and not force:
+        log.critical(
+            "a webhook is set for this bot (%s); another deployment may be serving it. "
+            "Use PORTAVOCE_MODE=webhook, or `portavoce run --force` to remove it and poll.",
+            info.url,
+        )
+        return False
+    if info.url:
+        await runtime.app.bot.delete_webhook(drop_pending_updates=False)
+    return True
+
+
+async def _serve_webhook(runtime: Runtime, settings: Settings, stop: asyncio.Event) -> int:
+    from bot.webhook import WebhookServer
+
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    server = WebhookServer(runtime.services, secret=secret)
+    await server.start(settings.webhook_listen, settings.webhook_port)
+    await runtime.app.bot.set_webhook(
+        url=str(settings.webhook_url), secret_token=secret,
+        allowed_updates=list(Update.ALL_TYPES), drop_pending_updates=False,
+    )
+    try:
+        await runtime.run_forever(stop, polling=False, inbox_ready=server.stored)
+    finally:
+        await server.stop()
+    return 0

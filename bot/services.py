@@ -1,0 +1,31 @@
+"""Everything handlers need, built once from Settings and the policy file, passed explicitly."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import Clock
+from bot.settings import Settings
+from policies.schema import PolicyFile
+from storage.db import SessionFactory
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    policy: PolicyFile
+    engine: AsyncEngine
+    sessions: SessionFactory
+    clock: Clock
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    bot_id: int = 0
+    bot_username: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def poke_outbox(self) -> None:
+        """Wake the outbox sender: something was committed for it."""
+        self.outbox_ready.set()

@@ -1,0 +1,61 @@
+"""One database transaction per update, reachable from every handler of that update.
+
+The dispatcher opens it, PTB runs the handlers, and the inbox row is marked done in the same
+transaction as the handlers' writes: either all of an update's effects are recorded (and the
+outbox then sends them) or none are and the update is processed again after a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import SessionFactory
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("portavoce_uow", default=None)
+
+
+@dataclass(slots=True)
+class UnitOfWork:
+    session: AsyncSession
+    update_id: int | None
+    now: datetime
+    error: BaseException | None = None
+    outbox_touched: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def current_uow() -> UnitOfWork:
+    uow = _current.get()
+    if uow is None:
+        raise RuntimeError("no unit of work: updates must go through bot.dispatcher")
+    return uow
+
+
+def maybe_uow() -> UnitOfWork | None:
+    return _current.get()
+
+
+@asynccontextmanager
+async def unit_of_work(
+    sessions: SessionFactory, update_id: int | None, now: datetime
+) -> AsyncIterator[UnitOfWork]:
+    """Open a session, expose it to handlers, commit on success, roll back on error."""
+    async with sessions() as session:
+        uow = UnitOfWork(session=session, update_id=update_id, now=now)
+        token = _current.set(uow)
+        try:
+            yield uow
+            if uow.error is not None:
+                raise uow.error
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        finally:
+            _current.reset(token)

@@ -1,0 +1,135 @@
+"""The one place that decides what the bot does to Telegram: every effect becomes an outbox row.
+
+Effects are written in the update's own transaction, so a crash either loses the whole update
+(it is processed again) or none of it; the outbox sender then delivers each row once, with
+retries. Dry run is honoured here: a dry-run effect is recorded, not queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.unit_of_work import current_uow
+from storage.repositories.outbox import OutboxRepo
+
+Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (text, callback_data or url)
+
+
+def keyboard(buttons: Buttons) -> dict[str, Any]:
+    rows = []
+    for row in buttons:
+        rows.append([
+            {"text": text, "url": target} if target.startswith(("http://", "https://", "tg://"))
+            else {"text": text, "callback_data": target}
+            for text, target in row
+        ])
+    return {"inline_keyboard": rows}
+
+
+async def _enqueue(
+    chat_id: int,
+    method: str,
+    params: dict[str, Any],
+    *,
+    ref: tuple[str, int] | None = None,
+    not_before: datetime | None = None,
+    dedupe: str | None = None,
+) -> None:
+    uow = current_uow()
+    seq = len(uow.notes)
+    uow.notes.append(method)
+    key = dedupe or (f"u{uow.update_id}:{seq}" if uow.update_id is not None else None)
+    await OutboxRepo(uow.session).enqueue(
+        chat_id, method, params, now=uow.now, not_before=not_before, dedupe_key=key,
+        ref_kind=ref[0] if ref else None, ref_id=ref[1] if ref else None,
+    )
+    uow.outbox_touched = True
+
+
+async def send_message(
+    chat_id: int,
+    text: str,
+    *,
+    reply_to: int | None = None,
+    thread_id: int | None = None,
+    buttons: Buttons | None = None,
+    ref: tuple[str, int] | None = None,
+    dedupe: str | None = None,
+    not_before: datetime | None = None,
+) -> None:
+    params: dict[str, Any] = {
+        "chat_id": chat_id, "text": text, "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if reply_to is not None:
+        params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+    if thread_id is not None:
+        params["message_thread_id"] = thread_id
+    if buttons:
+        params["reply_markup"] = keyboard(buttons)
+    await _enqueue(chat_id, "sendMessage", params, ref=ref, dedupe=dedupe, not_before=not_before)
+
+
+async def edit_message(
+    chat_id: int, message_id: int, text: str, *, buttons: Buttons | None = None
+) -> None:
+    params: dict[str, Any] = {
+        "chat_id": chat_id, "message_id": message_id, "text": text, "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": True},
+    }
+    if buttons is not None:
+        params["reply_markup"] = keyboard(buttons)
+    await _enqueue(chat_id, "editMessageText", params)
+
+
+async def delete_messages(chat_id: int, message_ids: Sequence[int]) -> None:
+    """Queued one by one; the sender batches them into deleteMessages (100 ids a call)."""
+    for message_id in message_ids:
+        await _enqueue(chat_id, "deleteMessage", {"chat_id": chat_id, "message_id": message_id})
+
+
+async def restrict(
+    chat_id: int, user_id: int, *, until: datetime | None, permissions: dict[str, bool]
+) -> None:
+    params: dict[str, Any] = {
+        "chat_id": chat_id, "user_id": user_id, "permissions": permissions,
+        "use_independent_chat_permissions": True,
+    }
+    if until is not None:
+        params["until_date"] = int(until.timestamp())
+    await _enqueue(chat_id, "restrictChatMember", params)
+
+
+async def ban(chat_id: int, user_id: int, *, until: datetime | None = None,
+              revoke_messages: bool = False) -> None:
+    params: dict[str, Any] = {
+        "chat_id": chat_id, "user_id": user_id, "revoke_messages": revoke_messages,
+    }
+    if until is not None:
+        params["until_date"] = int(until.timestamp())
+    await _enqueue(chat_id, "banChatMember", params)
+
+
+async def unban(chat_id: int, user_id: int) -> None:
+    params = {"chat_id": chat_id, "user_id": user_id, "only_if_banned": True}
+    await _enqueue(chat_id, "unbanChatMember", params)
+
+
+async def ban_sender_chat(chat_id: int, sender_chat_id: int) -> None:
+    params = {"chat_id": chat_id, "sender_chat_id": sender_chat_id}
+    await _enqueue(chat_id, "banChatSenderChat", params)
+
+
+async def answer_callback(query_id: str, text: str | None = None, *, alert: bool = False) -> None:
+    params: dict[str, Any] = {"callback_query_id": query_id}
+    if text:
+        params["text"], params["show_alert"] = text[:200], alert
+    await _enqueue(0, "answerCallbackQuery", params)
+
+
+async def call(chat_id: int, method: str, params: dict[str, Any], *,
+               ref: tuple[str, int] | None = None) -> None:
+    """Any other Bot API method, for the rare effect without a helper above."""
+    await _enqueue(chat_id, method, params, ref=ref)

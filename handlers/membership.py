@@ -1,0 +1,95 @@
+"""Where the bot is and with which rights; who is in each chat; groups becoming supergroups."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from telegram import ChatMember, ChatMemberAdministrator, Update
+
+from bot.context import BotContext
+from bot.notices import team_language
+from bot.unit_of_work import current_uow
+from handlers import actions
+from policies.texts import text
+from storage.repositories.chats import ChatsRepo
+from storage.repositories.members import MembersRepo
+
+RIGHT_FLAGS = (
+    "can_manage_chat", "can_delete_messages", "can_restrict_members", "can_promote_members",
+    "can_change_info", "can_invite_users", "can_pin_messages", "can_manage_topics",
+    "can_post_messages", "can_edit_messages", "is_anonymous",
+)
+
+
+def rights_of(member: ChatMember) -> dict[str, Any]:
+    if member.status == ChatMember.OWNER:
+        return dict.fromkeys(RIGHT_FLAGS, True)
+    if isinstance(member, ChatMemberAdministrator):
+        return {flag: bool(getattr(member, flag, False)) for flag in RIGHT_FLAGS}
+    return {}
+
+
+async def on_my_chat_member(update: Update, context: BotContext) -> None:
+    change = update.my_chat_member
+    if change is None:
+        return
+    uow, chat, new = current_uow(), change.chat, change.new_chat_member
+    chats = ChatsRepo(uow.session)
+    await chats.upsert(chat.id, type=chat.type, title=chat.title or "", now=uow.now,
+                       username=chat.username, is_forum=bool(chat.is_forum))
+    await chats.set_bot_status(chat.id, new.status, rights_of(new), uow.now)
+    await _tell_team(context, chat.id, chat.title or str(chat.id), new)
+
+
+async def _tell_team(context: BotContext, chat_id: int, title: str, new: ChatMember) -> None:
+    services = context.services
+    team_chat = services.policy.team.chat_id
+    if team_chat is None or chat_id == team_chat:
+        return
+    lang = team_language(services)
+    label = f"<b>{html.escape(title)}</b>"
+    if new.status in (ChatMember.LEFT, ChatMember.BANNED):
+        body = text("bot_removed", lang, chat=label)
+    else:
+        rights = rights_of(new)
+        ok = rights.get("can_delete_messages") and rights.get("can_restrict_members")
+        advice = "" if ok else text("bot_needs_admin", lang)
+        body = text("bot_added", lang, chat=label, status=new.status, advice=advice)
+    await actions.send_message(team_chat, body)
+
+
+async def on_chat_member(update: Update, context: BotContext) -> None:
+    """Keep the admin cache fresh: promotions and demotions arrive as chat_member updates."""
+    change = update.chat_member
+    if change is None:
+        return
+    uow, new = current_uow(), change.new_chat_member
+    await MembersRepo(uow.session).set_status(
+        change.chat.id, new.user.id, new.status, rights_of(new), uow.now
+    )
+
+
+async def on_migration(update: Update, context: BotContext) -> None:
+    message = update.message
+    if message is None or message.migrate_to_chat_id is None:
+        return
+    uow = current_uow()
+    await ChatsRepo(uow.session).migrate(message.chat.id, message.migrate_to_chat_id, uow.now)
+
+
+async def track_activity(update: Update, context: BotContext) -> None:
+    """Remember the chat and the member (tenure, activity) for every group message."""
+    message = update.message or update.edited_message
+    if message is None or message.chat.type not in ("group", "supergroup"):
+        return
+    uow, chat, user = current_uow(), message.chat, message.from_user
+    chats = ChatsRepo(uow.session)
+    if await chats.get(chat.id) is None:
+        await chats.upsert(chat.id, type=chat.type, title=chat.title or "", now=uow.now,
+                           username=chat.username, is_forum=bool(chat.is_forum))
+    if user is not None and not user.is_bot and message.sender_chat is None:
+        await MembersRepo(uow.session).seen(
+            chat.id, user.id, now=uow.now, first_name=user.first_name or "",
+            username=user.username, message=update.message is not None,
+        )

@@ -1,0 +1,73 @@
+"""Engine and session helpers. SQLite runs in WAL mode with a busy timeout and BEGIN IMMEDIATE.
+
+BEGIN IMMEDIATE matters: a deferred SQLite transaction that reads and then writes fails at once
+with "database is locked" when another connection wrote in between, ignoring the busy timeout.
+Taking the write lock up front makes concurrent writers queue instead of fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SessionFactory = async_sessionmaker[AsyncSession]
+BUSY_TIMEOUT_MS = 15_000
+
+
+def create_engine(url: str, *, echo: bool = False, schema: str | None = None) -> AsyncEngine:
+    """An async engine; ``schema`` sets PostgreSQL's search_path (tests isolate by schema)."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, echo=echo)
+    connect_args: dict[str, Any] = {}
+    if schema:
+        connect_args["server_settings"] = {"search_path": schema}
+    return create_async_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=10, connect_args=connect_args
+    )
+
+
+def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
+    engine = create_async_engine(
+        url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+@asynccontextmanager
+async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit on success, roll back on any error."""
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

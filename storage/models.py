@@ -1,0 +1,135 @@
+"""ORM models. Rows never leave storage/: repositories turn them into frozen DTOs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every dialect (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use UTC-aware datetimes")
+        return value.astimezone(UTC) if dialect.name != "sqlite" else value.astimezone(
+            UTC
+        ).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {int: BigInteger, dict[str, Any]: JSON, datetime: UtcDateTime}
+
+
+class Chat(Base):
+    """A chat the bot is (or was) in, with the bot's own status and rights there."""
+
+    __tablename__ = "chats"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(256), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    is_forum: Mapped[bool] = mapped_column(Boolean, default=False)
+    linked_chat_id: Mapped[int | None]
+    bot_status: Mapped[str] = mapped_column(String(16), default="member")
+    bot_rights: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    migrated_to: Mapped[int | None]
+    updated_at: Mapped[datetime]
+
+
+class Member(Base):
+    """A member seen in a chat; status and rights are the admin cache."""
+
+    __tablename__ = "members"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="member")
+    rights: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    rights_checked_at: Mapped[datetime | None]
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    message_count: Mapped[int] = mapped_column(default=0)
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChatSetting(Base):
+    """A per-chat override of the policy file set from Telegram (key is a dotted path)."""
+
+    __tablename__ = "chat_settings"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column()
+    updated_by: Mapped[int | None]
+    updated_at: Mapped[datetime]
+
+
+class InboxUpdate(Base):
+    """A raw update, committed before Telegram is told it was received."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_pending", "status", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(default=0)
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    received_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxItem(Base):
+    """A Bot API call the bot owes Telegram: sent with retries until it lands, once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before", "id"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(default=0)
+    method: Mapped[str] = mapped_column(String(48))
+    params: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    not_before: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    ref_kind: Mapped[str | None] = mapped_column(String(32))
+    ref_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,125 @@
+"""Chats the bot is in, and the one operation that touches every table: a chat id migration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Base, Chat
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    chat_id: int
+    type: str
+    title: str
+    username: str | None
+    is_forum: bool
+    linked_chat_id: int | None
+    bot_status: str
+    bot_rights: dict[str, Any] = field(default_factory=dict)
+    active: bool = True
+    migrated_to: int | None = None
+
+
+def _info(row: Chat) -> ChatInfo:
+    return ChatInfo(
+        chat_id=row.chat_id,
+        type=row.type,
+        title=row.title,
+        username=row.username,
+        is_forum=row.is_forum,
+        linked_chat_id=row.linked_chat_id,
+        bot_status=row.bot_status,
+        bot_rights=dict(row.bot_rights or {}),
+        active=row.active,
+        migrated_to=row.migrated_to,
+    )
+
+
+class ChatsRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, chat_id: int) -> ChatInfo | None:
+        row = await self._s.get(Chat, chat_id)
+        return _info(row) if row else None
+
+    async def upsert(
+        self,
+        chat_id: int,
+        *,
+        type: str,
+        title: str,
+        now: datetime,
+        username: str | None = None,
+        is_forum: bool = False,
+        linked_chat_id: int | None = None,
+    ) -> ChatInfo:
+        row = await self._s.get(Chat, chat_id)
+        if row is None:
+            row = Chat(chat_id=chat_id, bot_rights={}, active=True)
+            self._s.add(row)
+        row.type, row.title, row.username, row.is_forum = type, title, username, is_forum
+        if linked_chat_id is not None:
+            row.linked_chat_id = linked_chat_id
+        row.updated_at = now
+        await self._s.flush()
+        return _info(row)
+
+    async def set_bot_status(
+        self, chat_id: int, status: str, rights: dict[str, Any], now: datetime
+    ) -> None:
+        row = await self._s.get(Chat, chat_id)
+        if row is None:
+            return
+        row.bot_status, row.bot_rights, row.updated_at = status, rights, now
+        row.active = status in {"member", "administrator", "creator", "restricted"}
+
+    async def set_active(self, chat_id: int, active: bool, now: datetime) -> bool:
+        """Returns True when the flag changed (so the team is told only once)."""
+        row = await self._s.get(Chat, chat_id)
+        if row is None or row.active == active:
+            return False
+        row.active, row.updated_at = active, now
+        return True
+
+    async def list_active(self) -> list[ChatInfo]:
+        rows = await self._s.scalars(select(Chat).where(Chat.active.is_(True)))
+        return [_info(r) for r in rows]
+
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
+        """Move every row of ``old_id`` to ``new_id`` (a group became a supergroup).
+
+        Generic over the schema: every table with a ``chat_id`` column follows, so features
+        added later cannot forget to.
+        """
+        if old_id == new_id or await self._s.get(Chat, new_id) is not None:
+            await self._mark_migrated(old_id, new_id, now)
+            return
+        for table in Base.metadata.sorted_tables:
+            if "chat_id" in table.c and table.name != Chat.__tablename__:
+                await self._s.execute(
+                    update(table).where(table.c.chat_id == old_id).values(chat_id=new_id)
+                )
+        await self._s.execute(
+            update(Chat)
+            .where(Chat.chat_id == old_id)
+            .values(chat_id=new_id, type="supergroup", updated_at=now)
+        )
+        self._s.add(
+            Chat(chat_id=old_id, type="group", title="", active=False, migrated_to=new_id,
+                 bot_rights={}, updated_at=now)
+        )
+        await self._s.flush()
+
+    async def _mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
+        await self._s.execute(
+            update(Chat)
+            .where(Chat.chat_id == old_id)
+            .values(active=False, migrated_to=new_id, updated_at=now)
+        )

@@ -1,0 +1,76 @@
+"""The durable inbox: raw updates are committed here before Telegram's offset moves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import InboxUpdate
+from storage.repositories._upsert import insert_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    update_id: int
+    chat_id: int
+    payload: str
+
+
+class InboxRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add_many(self, rows: Sequence[InboxRow], now: datetime) -> None:
+        """Store updates; an update_id seen before is ignored (Telegram redelivers)."""
+        if not rows:
+            return
+        values = [
+            {"update_id": r.update_id, "chat_id": r.chat_id, "payload": r.payload,
+             "status": "pending", "received_at": now}
+            for r in rows
+        ]
+        await self._s.execute(insert_ignore(self._s, InboxUpdate), values)
+
+    async def pending(self, limit: int = 500) -> list[InboxRow]:
+        rows = await self._s.scalars(
+            select(InboxUpdate)
+            .where(InboxUpdate.status == "pending")
+            .order_by(InboxUpdate.update_id)
+            .limit(limit)
+        )
+        return [InboxRow(r.update_id, r.chat_id, r.payload) for r in rows]
+
+    async def status_of(self, update_id: int) -> str | None:
+        return await self._s.scalar(
+            select(InboxUpdate.status).where(InboxUpdate.update_id == update_id)
+        )
+
+    async def mark_done(self, update_id: int, now: datetime) -> None:
+        await self._s.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.update_id == update_id)
+            .values(status="done", done_at=now)
+        )
+
+    async def mark_failed(self, update_id: int, error: str, now: datetime) -> None:
+        await self._s.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.update_id == update_id)
+            .values(status="failed", done_at=now, error=error[:2000])
+        )
+
+    async def count_pending(self) -> int:
+        query = select(func.count()).where(InboxUpdate.status == "pending")
+        return int(await self._s.scalar(query) or 0)
+
+    async def purge_done(self, before: datetime) -> None:
+        """Keep processed ids for a while (dedupe window), not forever."""
+        await self._s.execute(
+            delete(InboxUpdate).where(
+                InboxUpdate.status != "pending", InboxUpdate.done_at < before
+            )
+        )

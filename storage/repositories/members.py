@@ -1,0 +1,123 @@
+"""Members seen in chats; their Telegram status and rights double as the admin cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Member
+from storage.repositories._upsert import upsert
+
+ADMIN_STATUSES = frozenset({"creator", "administrator"})
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    chat_id: int
+    user_id: int
+    first_name: str
+    username: str | None
+    status: str
+    rights: dict[str, Any] = field(default_factory=dict)
+    rights_checked_at: datetime | None = None
+    first_seen: datetime | None = None
+    message_count: int = 0
+    trusted: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.status in ADMIN_STATUSES
+
+
+def _info(row: Member) -> MemberInfo:
+    return MemberInfo(
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        first_name=row.first_name,
+        username=row.username,
+        status=row.status,
+        rights=dict(row.rights or {}),
+        rights_checked_at=row.rights_checked_at,
+        first_seen=row.first_seen,
+        message_count=row.message_count,
+        trusted=row.trusted,
+    )
+
+
+class MembersRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, chat_id: int, user_id: int) -> MemberInfo | None:
+        row = await self._s.get(Member, (chat_id, user_id))
+        return _info(row) if row else None
+
+    async def seen(
+        self,
+        chat_id: int,
+        user_id: int,
+        *,
+        now: datetime,
+        first_name: str = "",
+        username: str | None = None,
+        message: bool = False,
+    ) -> MemberInfo:
+        """Record activity in one atomic upsert (no read-modify-write race between workers).
+
+        ``first_seen`` is set once and is the member's tenure for new-member rules.
+        """
+        increment = 1 if message else 0
+        insert = upsert(self._s, Member).values(
+            chat_id=chat_id, user_id=user_id, first_name=first_name[:128], username=username,
+            status="member", rights={}, first_seen=now, last_seen=now,
+            message_count=increment, trusted=False,
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=[Member.chat_id, Member.user_id],
+            set_={
+                "first_name": first_name[:128], "username": username, "last_seen": now,
+                "message_count": Member.message_count + increment,
+            },
+        ).returning(Member)
+        row = (await self._s.scalars(
+            statement, execution_options={"populate_existing": True}
+        )).one()
+        return _info(row)
+
+    async def set_status(
+        self, chat_id: int, user_id: int, status: str, rights: dict[str, Any], now: datetime
+    ) -> None:
+        row = await self._s.get(Member, (chat_id, user_id))
+        if row is None:
+            row = Member(chat_id=chat_id, user_id=user_id, first_seen=now, last_seen=now,
+                         message_count=0, trusted=False)
+            self._s.add(row)
+        row.status, row.rights, row.rights_checked_at = status, rights, now
+        await self._s.flush()
+
+    async def set_trusted(self, chat_id: int, user_id: int, trusted: bool, now: datetime) -> None:
+        row = await self._s.get(Member, (chat_id, user_id))
+        if row is None:
+            row = Member(chat_id=chat_id, user_id=user_id, first_seen=now, last_seen=now,
+                         rights={}, status="member", message_count=0)
+            self._s.add(row)
+        row.trusted = trusted
+
+    async def list_admins(self, chat_id: int) -> list[MemberInfo]:
+        rows = await self._s.scalars(
+            select(Member).where(Member.chat_id == chat_id, Member.status.in_(ADMIN_STATUSES))
+        )
+        return [_info(r) for r in rows]
+
+    async def count(self) -> int:
+        return int(await self._s.scalar(select(func.count()).select_from(Member)) or 0)
+
+    async def forget_user(self, user_id: int) -> int:
+        rows = list(await self._s.scalars(select(Member).where(Member.user_id == user_id)))
+        for row in rows:
+            row.first_name, row.username = "", None
+        return len(rows)

@@ -1,0 +1,134 @@
+"""The outbox: Bot API calls owed to Telegram, delivered with retries, each once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxItem
+from storage.repositories._upsert import insert_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    id: int
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    attempts: int
+    ref_kind: str | None
+    ref_id: int | None
+    status: str = "pending"
+    result: dict[str, Any] | None = None
+
+
+def _entry(row: OutboxItem) -> OutboxEntry:
+    return OutboxEntry(
+        row.id, row.chat_id, row.method, dict(row.params), row.attempts, row.ref_kind,
+        row.ref_id, row.status, row.result,
+    )
+
+
+class OutboxRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def enqueue(
+        self,
+        chat_id: int,
+        method: str,
+        params: dict[str, Any],
+        *,
+        now: datetime,
+        not_before: datetime | None = None,
+        dedupe_key: str | None = None,
+        ref_kind: str | None = None,
+        ref_id: int | None = None,
+    ) -> None:
+        """Queue a call. A ``dedupe_key`` seen before is ignored: replays add nothing."""
+        values = {
+            "chat_id": chat_id, "method": method, "params": params, "status": "pending",
+            "not_before": not_before or now, "attempts": 0, "dedupe_key": dedupe_key,
+            "ref_kind": ref_kind, "ref_id": ref_id, "created_at": now,
+        }
+        await self._s.execute(insert_ignore(self._s, OutboxItem).values(**values))
+
+    async def due(self, now: datetime, limit: int = 200) -> list[OutboxEntry]:
+        rows = await self._s.scalars(
+            select(OutboxItem)
+            .where(OutboxItem.status == "pending", OutboxItem.not_before <= now)
+            .order_by(OutboxItem.id)
+            .limit(limit)
+        )
+        return [_entry(r) for r in rows]
+
+    async def next_due_at(self) -> datetime | None:
+        return await self._s.scalar(
+            select(func.min(OutboxItem.not_before)).where(OutboxItem.status == "pending")
+        )
+
+    async def get(self, item_id: int) -> OutboxEntry | None:
+        row = await self._s.get(OutboxItem, item_id)
+        return _entry(row) if row else None
+
+    async def mark_sent(self, item_id: int, result: dict[str, Any] | None, now: datetime) -> None:
+        await self._s.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == item_id)
+            .values(status="sent", sent_at=now, result=result,
+                    attempts=OutboxItem.attempts + 1)
+        )
+
+    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
+        await self._s.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == item_id)
+            .values(not_before=not_before, last_error=error[:500],
+                    attempts=OutboxItem.attempts + 1)
+        )
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        await self._s.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id == item_id)
+            .values(status="failed", last_error=error[:500], attempts=OutboxItem.attempts + 1)
+        )
+
+    async def drop_chat(self, chat_id: int, reason: str) -> int:
+        """Stop everything owed to a chat the bot can no longer reach."""
+        result = await self._s.execute(
+            update(OutboxItem)
+            .where(OutboxItem.chat_id == chat_id, OutboxItem.status == "pending")
+            .values(status="dropped", last_error=reason[:500])
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def count_pending(self) -> int:
+        query = select(func.count()).where(OutboxItem.status == "pending")
+        return int(await self._s.scalar(query) or 0)
+
+    async def list_sent(self, method: str | None = None) -> list[OutboxEntry]:
+        query = select(OutboxItem).where(OutboxItem.status == "sent").order_by(OutboxItem.id)
+        if method:
+            query = query.where(OutboxItem.method == method)
+        return [_entry(r) for r in await self._s.scalars(query)]
+
+    async def rewrite_chat(self, old_id: int, new_id: int) -> None:
+        """After a migration, owed calls go to the new chat id (params included)."""
+        rows = await self._s.scalars(
+            select(OutboxItem).where(OutboxItem.chat_id == old_id, OutboxItem.status == "pending")
+        )
+        for row in rows:
+            params = dict(row.params)
+            if params.get("chat_id") == old_id:
+                params["chat_id"] = new_id
+            row.chat_id, row.params = new_id, params
+
+    async def replace_params(self, item_id: int, params: dict[str, Any]) -> None:
+        await self._s.execute(
+            update(OutboxItem).where(OutboxItem.id == item_id).values(params=params)
+        )
