@@ -74,7 +74,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if settings.token is None:
             print("portavoce: no PORTAVOCE_TOKEN set: starting the sandbox (`portavoce try`);"
                   " set the token to serve Telegram.", file=sys.stderr)
-            args.command, args.policy, args.jsonl, args.db = "try", settings.policy_file, False, None
+            args.command, args.policy = "try", settings.policy_file
+            args.jsonl, args.db = False, None
         else:
             args.command = "run"
     if args.command == "try":

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox
@@ -54,7 +56,7 @@ class Playground:
                for c in communities]
         team_id = policy.team.chat_id or -1001000000099
         _add_team_chat(sandbox, team_id, policy, people)
-        settings = Settings(database_url=database_url)  # type: ignore[arg-type]
+        settings = Settings(database_url=SecretStr(database_url))
         runtime = await Runtime.create(
             settings, token=sandbox.token, policy=policy, clock=clock,
             request=SandboxRequest(sandbox), poll_timeout=0,

@@ -71,11 +71,18 @@ async def on_chat_member(update: Update, context: BotContext) -> None:
 
 
 async def on_migration(update: Update, context: BotContext) -> None:
+    """Telegram sends migrate_to (old chat) and migrate_from (new chat); either one moves it."""
     message = update.message
-    if message is None or message.migrate_to_chat_id is None:
+    if message is None:
+        return
+    if message.migrate_to_chat_id is not None:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old_id, new_id = message.migrate_from_chat_id, message.chat.id
+    else:
         return
     uow = current_uow()
-    await ChatsRepo(uow.session).migrate(message.chat.id, message.migrate_to_chat_id, uow.now)
+    await ChatsRepo(uow.session).migrate(old_id, new_id, uow.now)
 
 
 async def track_activity(update: Update, context: BotContext) -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when PORTAVOCE_TEST_POSTGRES_URL is set)."""
+"""Shared fixtures: a database per test, SQLite always and PostgreSQL when configured."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base, Chat
@@ -96,30 +96,42 @@ class ChatsRepo:
         """Move every row of ``old_id`` to ``new_id`` (a group became a supergroup).
 
         Generic over the schema: every table with a ``chat_id`` column follows, so features
-        added later cannot forget to.
+        added later cannot forget to. Idempotent, and safe whichever of Telegram's two service
+        messages (migrate_to in the old chat, migrate_from in the new one) is handled first:
+        rows the new chat already has for the same key give way to the old chat's history.
         """
-        if old_id == new_id or await self._s.get(Chat, new_id) is not None:
-            await self._mark_migrated(old_id, new_id, now)
+        if old_id == new_id:
             return
         for table in Base.metadata.sorted_tables:
-            if "chat_id" in table.c and table.name != Chat.__tablename__:
-                await self._s.execute(
-                    update(table).where(table.c.chat_id == old_id).values(chat_id=new_id)
-                )
-        await self._s.execute(
-            update(Chat)
-            .where(Chat.chat_id == old_id)
-            .values(chat_id=new_id, type="supergroup", updated_at=now)
-        )
-        self._s.add(
-            Chat(chat_id=old_id, type="group", title="", active=False, migrated_to=new_id,
-                 bot_rights={}, updated_at=now)
-        )
+            if "chat_id" not in table.c or table.name == Chat.__tablename__:
+                continue
+            await self._drop_conflicts(table, old_id, new_id)
+            await self._s.execute(
+                update(table).where(table.c.chat_id == old_id).values(chat_id=new_id)
+            )
+        old = await self._s.get(Chat, old_id)
+        new = await self._s.get(Chat, new_id)
+        if new is None:
+            new = Chat(chat_id=new_id, bot_rights={}, active=True, title="", bot_status="member")
+            self._s.add(new)
+        if old is not None and old.migrated_to is None:
+            new.title = new.title or old.title
+            new.bot_status, new.bot_rights = old.bot_status, dict(old.bot_rights or {})
+            new.username = new.username or old.username
+        new.type, new.active, new.updated_at = "supergroup", True, now
+        if old is None:
+            old = Chat(chat_id=old_id, type="group", title="", bot_rights={})
+            self._s.add(old)
+        old.active, old.migrated_to, old.updated_at = False, new_id, now
         await self._s.flush()
 
-    async def _mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
+    async def _drop_conflicts(self, table: Any, old_id: int, new_id: int) -> None:
+        others = [c for c in table.primary_key.columns if c.name != "chat_id"]
+        if "chat_id" not in table.primary_key.columns or not others:
+            return
+        old_keys = select(*others).where(table.c.chat_id == old_id)
         await self._s.execute(
-            update(Chat)
-            .where(Chat.chat_id == old_id)
-            .values(active=False, migrated_to=new_id, updated_at=now)
+            delete(table).where(
+                table.c.chat_id == new_id, tuple_(*others).in_(old_keys)
+            )
         )

@@ -16,7 +16,7 @@ from policies.schema import PolicyFile
 
 @pytest.fixture
 def policy() -> PolicyFile:
-    return load_policy(__import__("pathlib").Path("/tmp/noregex.yaml"))  # TEMP
+    return load_policy()
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import copy
 
 from bot.playground import Playground
 from storage.db import session_scope
-from storage.repositories.chats import ChatsRepo
+from storage.repositories.chats import ChatInfo, ChatsRepo
 from storage.repositories.members import MembersRepo
 
 
-async def _chat(play: Playground, chat_id: int):  # type: ignore[no-untyped-def]
+async def _chat(play: Playground, chat_id: int) -> ChatInfo | None:
     async with session_scope(play.runtime.services.sessions) as s:
         return await ChatsRepo(s).get(chat_id)
 

@@ -1,0 +1,76 @@
+"""Real processes on 127.0.0.1: the sandbox HTTP server and `portavoce run`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+TOKEN = "7000000001:AAHsandboxSANDBOXsandboxSANDBOX_proc"
+
+
+@dataclass
+class SandboxServer:
+    url: str
+    client: httpx.AsyncClient
+
+    async def do(self, action: str, **kwargs: Any) -> Any:
+        response = await self.client.post(f"/sandbox/do/{action}", json=kwargs)
+        assert response.status_code == 200, response.text
+        return response.json()["result"]
+
+    async def calls(self, method: str | None = None) -> list[dict[str, Any]]:
+        params = {"method": method} if method else {}
+        response = await self.client.get("/sandbox/calls", params=params)
+        return list(response.json()["result"])
+
+    async def wait_for_call(self, method: str, predicate: Any = None,
+                            timeout: float = 30.0) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            for call in await self.calls(method):
+                if predicate is None or predicate(call):
+                    return call
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"no {method} call within {timeout}s")
+
+
+@pytest.fixture
+async def sandbox_server() -> AsyncIterator[SandboxServer]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.sandbox.server", "--port", "0",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), timeout=20)
+    url = f"http://127.0.0.1:{int(line)}"
+    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        yield SandboxServer(url, client)
+    proc.terminate()
+    await proc.wait()
+
+
+def bot_env(server: SandboxServer, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAVOCE_")}
+    env.update({
+        "PORTAVOCE_TOKEN": TOKEN,
+        "PORTAVOCE_API_BASE_URL": f"{server.url}/bot",
+        "PORTAVOCE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "PORTAVOCE_LOG_LEVEL": "INFO",
+    })
+    env.update(extra)
+    return env
+
+
+async def start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
