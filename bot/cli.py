@@ -109,7 +109,8 @@ def cmd_check(path: Path | None) -> int:
     print(f"  moderation: {moderation.mode}, {len(moderation.blocklist)} blocklist entries,"
           f" flood {moderation.flood.messages}/{moderation.flood.seconds}s,"
           f" warnings {moderation.warnings.limit} then {moderation.warnings.then}")
-    print(f"  faq: {len(policy.faq.entries)} entries, threshold {policy.faq.threshold}")
+    threshold = policy.faq.threshold or "default"
+    print(f"  faq: {len(policy.faq.entries)} entries, threshold {threshold}")
     print(f"  escalation: complaints {'on' if policy.escalation.complaints.enabled else 'off'},"
           f" reports {'on' if policy.escalation.reports.enabled else 'off'}")
     return 0

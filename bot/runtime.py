@@ -13,6 +13,7 @@ from bot.app import build_application
 from bot.clock import Clock, SystemClock
 from bot.context import PortavoceApp
 from bot.dispatcher import Dispatcher
+from bot.faq_service import FaqService
 from bot.outbox import OutboxSender
 from bot.policy_loader import load_policy
 from bot.poller import Poller
@@ -54,6 +55,7 @@ class Runtime:
             settings=settings, policy=policy, engine=engine,
             sessions=make_session_factory(engine), clock=clock or SystemClock(),
         )
+        services.faq_service = FaqService(services)
         app = build_application(
             services, token=token, request=request, updates_request=updates_request
         )
@@ -69,6 +71,7 @@ class Runtime:
         await self.app.initialize()
         me = self.app.bot.bot
         self.services.bot_id, self.services.bot_username = me.id, me.username or ""
+        await self.services.faq.load()
         await self.app.start()
 
     async def stop(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -12,6 +12,9 @@ from bot.clock import Clock
 from bot.settings import Settings
 from policies.schema import PolicyFile
 from storage.db import SessionFactory
+
+if TYPE_CHECKING:
+    from bot.faq_service import FaqService
 
 
 @dataclass(slots=True)
@@ -25,6 +28,13 @@ class Services:
     bot_id: int = 0
     bot_username: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    faq_service: FaqService | None = None
+
+    @property
+    def faq(self) -> FaqService:
+        if self.faq_service is None:
+            raise RuntimeError("the FAQ service is created by Runtime.create")
+        return self.faq_service
 
     def poke_outbox(self) -> None:
         """Wake the outbox sender: something was committed for it."""

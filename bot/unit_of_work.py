@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +29,7 @@ class UnitOfWork:
     error: BaseException | None = None
     outbox_touched: bool = False
     notes: list[str] = field(default_factory=list)
+    scratch: dict[str, Any] = field(default_factory=dict)  # handler-to-handler, this update
 
 
 def current_uow() -> UnitOfWork:

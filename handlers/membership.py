@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import logging
 from typing import Any
 
 from telegram import ChatMember, ChatMemberAdministrator, Update
+from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.notices import team_language
@@ -14,6 +16,8 @@ from handlers import actions
 from policies.texts import text
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.members import MembersRepo
+
+log = logging.getLogger(__name__)
 
 RIGHT_FLAGS = (
     "can_manage_chat", "can_delete_messages", "can_restrict_members", "can_promote_members",
@@ -34,12 +38,39 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
     change = update.my_chat_member
     if change is None:
         return
-    uow, chat, new = current_uow(), change.chat, change.new_chat_member
+    chat, new = change.chat, change.new_chat_member
+    admins = await fetch_admins(context, chat.id) if new.status == ChatMember.ADMINISTRATOR else []
+    uow = current_uow()  # Telegram is asked first: no transaction is open during the call
     chats = ChatsRepo(uow.session)
     await chats.upsert(chat.id, type=chat.type, title=chat.title or "", now=uow.now,
                        username=chat.username, is_forum=bool(chat.is_forum))
     await chats.set_bot_status(chat.id, new.status, rights_of(new), uow.now)
+    await store_admins(chat.id, admins)
     await _tell_team(context, chat.id, chat.title or str(chat.id), new)
+
+
+async def fetch_admins(context: BotContext, chat_id: int) -> list[ChatMember]:
+    """The chat's administrators from Telegram (empty if Telegram refuses)."""
+    try:
+        return list(await context.bot.get_chat_administrators(chat_id))
+    except TelegramError as exc:
+        log.info("could not list admins of %s: %s", chat_id, exc)
+        return []
+
+
+async def store_admins(chat_id: int, admins: list[ChatMember]) -> None:
+    """Refresh the admin cache: listed admins get their rights, former admins are demoted."""
+    uow = current_uow()
+    members = MembersRepo(uow.session)
+    listed = {m.user.id for m in admins}
+    if admins:
+        for former in await members.list_admins(chat_id):
+            if former.user_id not in listed:
+                await members.set_status(chat_id, former.user_id, "member", {}, uow.now)
+    for admin in admins:
+        if not admin.user.is_bot:
+            await members.set_status(chat_id, admin.user.id, admin.status, rights_of(admin),
+                                     uow.now)
 
 
 async def _tell_team(context: BotContext, chat_id: int, title: str, new: ChatMember) -> None:

@@ -172,7 +172,10 @@ class MemberRate(Strict):
 
 class Faq(Strict):
     enabled: bool = True
-    threshold: float = Field(default=0.6, gt=0, le=1)
+    threshold: float | None = Field(
+        default=None, gt=0, le=1,
+        description="answer only at or above this confidence; unset = the matcher's default",
+    )
     cooldown: Duration = 600
     member_rate: MemberRate = Field(default_factory=MemberRate)
     entries: list[FaqItem] = Field(default_factory=list)

@@ -48,6 +48,25 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+TEXTS.update({
+    "faq_repeat": {
+        "it": "Ne abbiamo parlato poco fa, trovi la risposta qui: {link}",
+        "it.formal": "Ne abbiamo parlato poco fa, trova la risposta qui: {link}",
+        "en": "We covered this a moment ago, the answer is here: {link}",
+    },
+    "faq_helpful": {"it": "👍 Utile", "en": "👍 Helpful"},
+    "faq_not_helpful": {"it": "👎 Non utile", "en": "👎 Not helpful"},
+    "faq_thanks": {"it": "Grazie del riscontro!", "en": "Thanks for the feedback!"},
+    "faq_thanks_not_helpful": {
+        "it": "Grazie, lo segnalo al team.",
+        "en": "Thanks, I'll let the team know.",
+    },
+    "stale_button": {
+        "it": "Questo pulsante non è più valido.",
+        "en": "This button is no longer valid.",
+    },
+})
+
 RIGHT_FOR_METHOD: Final[dict[str, str]] = {
     "deleteMessage": "can_delete_messages",
     "deleteMessages": "can_delete_messages",
@@ -60,8 +79,16 @@ RIGHT_FOR_METHOD: Final[dict[str, str]] = {
 }
 
 
-def text(key: str, lang: str, **params: object) -> str:
-    """The template ``key`` in ``lang`` (falling back to English, then Italian), formatted."""
+def text(key: str, lang: str, *, formal: bool = False, **params: object) -> str:
+    """The template ``key`` in ``lang`` (falling back to English), formatted.
+
+    With ``formal`` a ``"<lang>.formal"`` variant (Lei instead of tu) is preferred.
+    """
     variants = TEXTS[key]
-    template = variants.get(lang) or variants.get("en") or next(iter(variants.values()))
+    template = (
+        (variants.get(f"{lang}.formal") if formal else None)
+        or variants.get(lang)
+        or variants.get("en")
+        or next(iter(variants.values()))
+    )
     return template.format(**params)

@@ -44,7 +44,8 @@ def render(voice: Voice, lang: str, body_html: str, *, name: str | None = None,
     parts = []
     greeting = voice.greeting.get(lang)
     if greet and greeting and name:
-        parts.append(greeting.replace("{name}", html.escape(name)))
+        flourish = " 👋" if voice.emoji == "many" else ""
+        parts.append(html.escape(greeting).replace("{name}", html.escape(name)) + flourish)
     parts.append(body_html)
     sign_off = voice.sign_off.get(lang)
     if sign and sign_off:

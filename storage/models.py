@@ -10,8 +10,10 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -133,3 +135,73 @@ class OutboxItem(Base):
     sent_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class FaqEntryRow(Base):
+    """The live knowledge base: seeded from the policy file, edited from Telegram."""
+
+    __tablename__ = "faq_entries"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    source: Mapped[str] = mapped_column(String(8), default="file")
+    updated_by: Mapped[int | None]
+    updated_at: Mapped[datetime]
+
+
+class FaqVector(Base):
+    """Persisted embeddings of FAQ phrasings, so a restart does not re-embed the KB."""
+
+    __tablename__ = "faq_vectors"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FaqAnswer(Base):
+    """An answer the bot gave: for cooldowns, rate limits, feedback and statistics."""
+
+    __tablename__ = "faq_answers"
+    __table_args__ = (Index("ix_faq_answers_chat_entry", "chat_id", "entry_id", "at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    entry_id: Mapped[str] = mapped_column(String(40))
+    question_message_id: Mapped[int]
+    asker_id: Mapped[int]
+    answer_message_id: Mapped[int | None]
+    language: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+    at: Mapped[datetime]
+    helpful: Mapped[int] = mapped_column(default=0)
+    not_helpful: Mapped[int] = mapped_column(default=0)
+
+
+class FaqVote(Base):
+    """One vote per member per answer (a second press changes it, never doubles it)."""
+
+    __tablename__ = "faq_votes"
+
+    answer_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+
+
+class Question(Base):
+    """A question a member asked, and who answered it (bot, team, nobody yet)."""
+
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_open", "status", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    thread_id: Mapped[int | None]
+    asker_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    entry_id: Mapped[str | None] = mapped_column(String(40))
+    score: Mapped[float | None] = mapped_column(Float)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

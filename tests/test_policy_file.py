@@ -44,11 +44,13 @@ def _line_of(needle: str) -> int:
         ("    formality: informal", "    formality: casual", "brand.voice.formality",
          "formality: casual"),
         ("  raid: {joins: 15", "  raid: {joinz: 15", "moderation.raid.joinz", "joinz"),
-        ("  threshold: 0.6", "  threshold: lots", "faq.threshold", "threshold: lots"),
+        ("  cooldown: 10m", "  cooldown: lots", "faq.cooldown", "cooldown: lots"),
+        ("  flood: {messages: 6, seconds: 10s", "  flood: {messages: six, seconds: 10s",
+         "moderation.flood.messages", "messages: six"),
         ("  flood: {messages: 6, seconds: 10s", "  flood: {messages: 6, seconds: 10 parsecs",
          "moderation.flood.seconds", "parsecs"),
     ],
-    ids=["wrong-value", "unknown-key", "wrong-type", "bad-duration"],
+    ids=["wrong-value", "unknown-key", "bad-duration-word", "wrong-type", "bad-duration"],
 )
 def test_mistake_names_key_path_and_line(old: str, new: str, expected_key: str,
                                          needle: str) -> None:

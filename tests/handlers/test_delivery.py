@@ -83,7 +83,7 @@ async def test_a_crashing_handler_is_logged_and_the_bot_keeps_serving(
         if update.effective_message and update.effective_message.text == "boom":
             raise ValueError("handler bug")
 
-    play.runtime.app.add_handler(MessageHandler(filters.TEXT, broken), group=-3)
+    play.runtime.app.add_handler(MessageHandler(filters.TEXT, broken), group=-9)
     sandbox = play.sandbox
     crash = sandbox.user_sends(play.group_id, play.people.member, "boom")
     sandbox.user_sends(play.group_id, play.people.member, "/rules")

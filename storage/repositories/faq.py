@@ -1,0 +1,189 @@
+"""The FAQ knowledge base, its embeddings, the answers given and the questions asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import FaqAnswer, FaqEntryRow, FaqVector, FaqVote, Question
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    id: str
+    data: dict[str, Any]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInfo:
+    id: int
+    chat_id: int
+    entry_id: str
+    asker_id: int
+    answer_message_id: int | None
+    at: datetime
+    helpful: int
+    not_helpful: int
+
+
+def _answer(row: FaqAnswer) -> AnswerInfo:
+    return AnswerInfo(row.id, row.chat_id, row.entry_id, row.asker_id, row.answer_message_id,
+                      row.at, row.helpful, row.not_helpful)
+
+
+class FaqRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def entries(self) -> list[StoredEntry]:
+        rows = await self._s.scalars(select(FaqEntryRow).order_by(FaqEntryRow.id))
+        return [StoredEntry(r.id, dict(r.data), r.source) for r in rows]
+
+    async def get(self, entry_id: str) -> StoredEntry | None:
+        row = await self._s.get(FaqEntryRow, entry_id)
+        return StoredEntry(row.id, dict(row.data), row.source) if row else None
+
+    async def put(self, entry_id: str, data: dict[str, Any], *, source: str,
+                  by: int | None, now: datetime) -> None:
+        row = await self._s.get(FaqEntryRow, entry_id)
+        if row is None:
+            row = FaqEntryRow(id=entry_id)
+            self._s.add(row)
+        row.data, row.source, row.updated_by, row.updated_at = data, source, by, now
+        await self._s.flush()
+
+    async def remove(self, entry_id: str) -> bool:
+        result = await self._s.execute(delete(FaqEntryRow).where(FaqEntryRow.id == entry_id))
+        return bool(getattr(result, "rowcount", 0))
+
+    async def sync_from_file(self, entries: Mapping[str, dict[str, Any]], now: datetime) -> int:
+        """Make the file's entries live; entries edited from Telegram are left as they are.
+
+        Entries that came from the file and are no longer in it are removed. Returns how many
+        rows changed.
+        """
+        current = {e.id: e for e in await self.entries()}
+        changed = 0
+        for entry_id, data in entries.items():
+            existing = current.get(entry_id)
+            if existing is None or (existing.source == "file" and existing.data != data):
+                await self.put(entry_id, data, source="file", by=None, now=now)
+                changed += 1
+        for entry_id, existing in current.items():
+            if existing.source == "file" and entry_id not in entries:
+                await self.remove(entry_id)
+                changed += 1
+        return changed
+
+    async def vectors(self) -> dict[str, bytes]:
+        rows = await self._s.execute(select(FaqVector.key, FaqVector.vector))
+        return {key: bytes(vector) for key, vector in rows}
+
+    async def add_vectors(self, vectors: Mapping[str, bytes]) -> None:
+        known = set((await self.vectors()).keys())
+        for key, vector in vectors.items():
+            if key not in known:
+                self._s.add(FaqVector(key=key, vector=vector))
+        await self._s.flush()
+
+    async def record_answer(
+        self, *, chat_id: int, entry_id: str, question_message_id: int, asker_id: int,
+        language: str, score: float, now: datetime,
+    ) -> int:
+        row = FaqAnswer(chat_id=chat_id, entry_id=entry_id,
+                        question_message_id=question_message_id, asker_id=asker_id,
+                        language=language, score=score, at=now, helpful=0, not_helpful=0)
+        self._s.add(row)
+        await self._s.flush()
+        return row.id
+
+    async def set_answer_message(self, answer_id: int, message_id: int) -> None:
+        await self._s.execute(
+            update(FaqAnswer).where(FaqAnswer.id == answer_id)
+            .values(answer_message_id=message_id)
+        )
+
+    async def last_answer(self, chat_id: int, entry_id: str, since: datetime) -> AnswerInfo | None:
+        row = await self._s.scalar(
+            select(FaqAnswer)
+            .where(FaqAnswer.chat_id == chat_id, FaqAnswer.entry_id == entry_id,
+                   FaqAnswer.at >= since)
+            .order_by(FaqAnswer.at.desc(), FaqAnswer.id.desc())
+            .limit(1)
+        )
+        return _answer(row) if row else None
+
+    async def count_answers_to(self, chat_id: int, asker_id: int, since: datetime) -> int:
+        query = select(func.count()).where(
+            FaqAnswer.chat_id == chat_id, FaqAnswer.asker_id == asker_id, FaqAnswer.at >= since
+        )
+        return int(await self._s.scalar(query) or 0)
+
+    async def answer(self, answer_id: int) -> AnswerInfo | None:
+        row = await self._s.get(FaqAnswer, answer_id)
+        return _answer(row) if row else None
+
+    async def vote(self, answer_id: int, user_id: int, helpful: bool) -> bool:
+        """Record a vote; returns False when it repeats the member's existing vote."""
+        row = await self._s.get(FaqAnswer, answer_id)
+        if row is None:
+            return False
+        vote = await self._s.get(FaqVote, (answer_id, user_id))
+        if vote is not None and vote.helpful == helpful:
+            return False
+        if vote is not None:
+            if vote.helpful:
+                row.helpful -= 1
+            else:
+                row.not_helpful -= 1
+            vote.helpful = helpful
+        else:
+            self._s.add(FaqVote(answer_id=answer_id, user_id=user_id, helpful=helpful))
+        if helpful:
+            row.helpful += 1
+        else:
+            row.not_helpful += 1
+        await self._s.flush()
+        return True
+
+    async def feedback_totals(self) -> dict[str, tuple[int, int, int]]:
+        """Per entry: (answers given, helpful votes, not-helpful votes)."""
+        rows = await self._s.execute(
+            select(FaqAnswer.entry_id, func.count(), func.sum(FaqAnswer.helpful),
+                   func.sum(FaqAnswer.not_helpful)).group_by(FaqAnswer.entry_id)
+        )
+        return {e: (int(n), int(h or 0), int(nh or 0)) for e, n, h, nh in rows}
+
+    async def add_question(
+        self, *, chat_id: int, message_id: int, thread_id: int | None, asker_id: int,
+        text: str, language: str, now: datetime, status: str = "open",
+        entry_id: str | None = None, score: float | None = None,
+    ) -> int:
+        row = Question(chat_id=chat_id, message_id=message_id, thread_id=thread_id,
+                       asker_id=asker_id, text=text[:2000], language=language, status=status,
+                       entry_id=entry_id, score=score, asked_at=now,
+                       answered_at=now if status == "bot" else None)
+        self._s.add(row)
+        await self._s.flush()
+        return row.id
+
+    async def mark_answered_by_team(self, chat_id: int, message_id: int, now: datetime) -> bool:
+        result = await self._s.execute(
+            update(Question)
+            .where(Question.chat_id == chat_id, Question.message_id == message_id,
+                   Question.status == "open")
+            .values(status="team", answered_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def count_questions(self, chat_id: int, statuses: Iterable[str]) -> int:
+        query = select(func.count()).where(
+            Question.chat_id == chat_id, Question.status.in_(list(statuses))
+        )
+        return int(await self._s.scalar(query) or 0)
