@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from bot.services import Services
+from bot.unit_of_work import maybe_uow
 from policies.texts import RIGHT_FOR_METHOD, text
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
@@ -12,8 +13,12 @@ from storage.repositories.outbox import OutboxRepo
 
 
 async def _chat_label(services: Services, chat_id: int) -> str:
-    async with session_scope(services.sessions) as session:
-        chat = await ChatsRepo(session).get(chat_id)
+    uow = maybe_uow()
+    if uow is not None:
+        chat = await ChatsRepo(uow.session).get(chat_id)
+    else:
+        async with session_scope(services.sessions) as session:
+            chat = await ChatsRepo(session).get(chat_id)
     title = chat.title if chat and chat.title else str(chat_id)
     return f"<b>{html.escape(title)}</b>"
 
@@ -26,6 +31,13 @@ async def to_team(services: Services, body: str, *, dedupe: str | None, topic: s
     params: dict[str, object] = {"chat_id": team.chat_id, "text": body, "parse_mode": "HTML"}
     if topic and topic in team.topics:
         params["message_thread_id"] = team.topics[topic]
+    uow = maybe_uow()  # inside an update the notice joins its transaction
+    if uow is not None:
+        await OutboxRepo(uow.session).enqueue(
+            team.chat_id, "sendMessage", params, now=uow.now, dedupe_key=dedupe
+        )
+        uow.outbox_touched = True
+        return
     async with session_scope(services.sessions) as session:
         await OutboxRepo(session).enqueue(
             team.chat_id, "sendMessage", params, now=services.clock.now(), dedupe_key=dedupe

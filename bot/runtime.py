@@ -14,6 +14,8 @@ from bot.clock import Clock, SystemClock
 from bot.context import PortavoceApp
 from bot.dispatcher import Dispatcher
 from bot.faq_service import FaqService
+from bot.maintenance import Maintenance
+from bot.moderation_service import ModerationService
 from bot.outbox import OutboxSender
 from bot.policy_loader import load_policy
 from bot.poller import Poller
@@ -34,6 +36,7 @@ class Runtime:
     dispatcher: Dispatcher
     sender: OutboxSender
     poller: Poller
+    maintenance: Maintenance
 
     @classmethod
     async def create(
@@ -56,6 +59,7 @@ class Runtime:
             sessions=make_session_factory(engine), clock=clock or SystemClock(),
         )
         services.faq_service = FaqService(services)
+        services.moderation_service = ModerationService(services)
         app = build_application(
             services, token=token, request=request, updates_request=updates_request
         )
@@ -65,6 +69,7 @@ class Runtime:
             dispatcher=Dispatcher(app, services, parallel=settings.workers),
             sender=OutboxSender(services, app.bot),
             poller=Poller(services, app.bot, timeout=poll_timeout),
+            maintenance=Maintenance(services),
         )
 
     async def start(self) -> None:
@@ -72,6 +77,7 @@ class Runtime:
         me = self.app.bot.bot
         self.services.bot_id, self.services.bot_username = me.id, me.username or ""
         await self.services.faq.load()
+        await self.services.moderation.load()
         await self.app.start()
 
     async def stop(self) -> None:
@@ -91,8 +97,9 @@ class Runtime:
             fetched = await self.poller.poll_once(timeout=0)
             scheduled = await self.dispatcher.schedule_pending()
             await self.dispatcher.wait_idle()
+            chores = await self.maintenance.run_once()
             sent = await self.sender.flush()
-            if not (fetched or scheduled or sent):
+            if not (fetched or scheduled or sent or chores):
                 return
 
     async def run_forever(
@@ -106,6 +113,7 @@ class Runtime:
             tasks.start(self.poller.run(inbox_ready), "poller")
         tasks.start(self._dispatch_loop(inbox_ready), "dispatcher")
         tasks.start(self._outbox_loop(), "outbox")
+        tasks.start(self._maintenance_loop(), "maintenance")
         stopper = asyncio.ensure_future(stop.wait())
         try:
             watched = {stopper, *tasks.running()}
@@ -123,6 +131,14 @@ class Runtime:
                 await asyncio.wait_for(ready.wait(), timeout=2.0)
             ready.clear()
             await self.dispatcher.schedule_pending()
+
+    async def _maintenance_loop(self) -> None:
+        while True:
+            try:
+                await self.maintenance.run_once()
+            except Exception:
+                log.exception("maintenance round failed; retrying")
+            await asyncio.sleep(2.0)
 
     async def _outbox_loop(self) -> None:
         event = self.services.outbox_ready

@@ -15,6 +15,7 @@ from storage.db import SessionFactory
 
 if TYPE_CHECKING:
     from bot.faq_service import FaqService
+    from bot.moderation_service import ModerationService
 
 
 @dataclass(slots=True)
@@ -29,12 +30,19 @@ class Services:
     bot_username: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
     faq_service: FaqService | None = None
+    moderation_service: ModerationService | None = None
 
     @property
     def faq(self) -> FaqService:
         if self.faq_service is None:
             raise RuntimeError("the FAQ service is created by Runtime.create")
         return self.faq_service
+
+    @property
+    def moderation(self) -> ModerationService:
+        if self.moderation_service is None:
+            raise RuntimeError("the moderation service is created by Runtime.create")
+        return self.moderation_service
 
     def poke_outbox(self) -> None:
         """Wake the outbox sender: something was committed for it."""

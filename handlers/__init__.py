@@ -18,9 +18,23 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import basic, faq, membership
+from handlers import (
+    basic,
+    faq,
+    membership,
+    mod_commands,
+    moderation,
+    modlog,
+    newcomers,
+    rule_commands,
+)
 
 COMMANDS = filters.UpdateType.MESSAGE
+MODERATED = (
+    filters.ChatType.GROUPS
+    & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+    & ~filters.StatusUpdate.ALL
+)
 
 
 def register(app: Any) -> None:
@@ -31,9 +45,19 @@ def register(app: Any) -> None:
                                       ChatMemberHandler.CHAT_MEMBER), group=-2)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migration),
                     group=-2)
+    app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, newcomers.on_join),
+                    group=-2)
     app.add_handler(MessageHandler(filters.ALL, membership.track_activity), group=-1)
+    app.add_handler(MessageHandler(MODERATED, moderation.on_group_message), group=0)
     app.add_handler(CommandHandler(["start", "help"], basic.cmd_help, filters=COMMANDS),
                     group=2)
     app.add_handler(CommandHandler("rules", basic.cmd_rules, filters=COMMANDS), group=2)
+    for module in (mod_commands, rule_commands):
+        for name in dir(module):
+            if name.startswith("cmd_"):
+                app.add_handler(CommandHandler(name[4:], getattr(module, name), filters=COMMANDS),
+                                group=2)
     app.add_handler(MessageHandler(filters.TEXT | filters.CAPTION, faq.answer), group=1)
     app.add_handler(CallbackQueryHandler(faq.on_feedback, pattern=r"^faq:"), group=2)
+    app.add_handler(CallbackQueryHandler(newcomers.on_verify_press, pattern=r"^ver:"), group=2)
+    app.add_handler(CallbackQueryHandler(modlog.on_undo, pattern=r"^mod:"), group=2)

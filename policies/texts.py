@@ -67,6 +67,120 @@ TEXTS.update({
     },
 })
 
+TEXTS.update({
+    "auth_group_only": {
+        "it": "Questo comando si usa in un gruppo che modero.",
+        "en": "Use this command in a group I moderate.",
+    },
+    "auth_not_admin": {
+        "it": "Solo gli amministratori del gruppo possono farlo.",
+        "en": "Only the group's admins can do that.",
+    },
+    "auth_missing_right": {
+        "it": "Ti serve il permesso «{right}» in questo gruppo.",
+        "en": "You need the “{right}” right in this group.",
+    },
+    "bot_missing_right": {
+        "it": "Non posso: mi manca il permesso «{right}». Dammelo nelle impostazioni degli amministratori.",
+        "en": "I can't: I lack the “{right}” right. Grant it in the admin settings.",
+    },
+    "target_is_bot": {"it": "Non posso agire su me stesso.", "en": "I won't act on myself."},
+    "target_is_service": {
+        "it": "Quello è un account di servizio di Telegram.",
+        "en": "That is a Telegram service account.",
+    },
+    "target_is_team": {
+        "it": "È un membro del team del brand: non agisco su di lui.",
+        "en": "That is a brand team member: I won't act on them.",
+    },
+    "target_is_admin": {
+        "it": "È un amministratore: non agisco sugli amministratori.",
+        "en": "That is an admin: I don't act on admins.",
+    },
+    "need_target": {
+        "it": "Rispondi a un messaggio della persona, oppure indica @username o id.",
+        "en": "Reply to the person's message, or give their @username or id.",
+    },
+    "unknown_target": {
+        "it": "Non conosco {who} in questo gruppo; rispondi a un suo messaggio o usa l'id.",
+        "en": "I don't know {who} in this group; reply to their message or use their id.",
+    },
+    "bad_duration": {"it": "{error}", "en": "{error}"},
+    "mod_notice_warn": {
+        "it": "⚠️ {name}, ho rimosso il tuo messaggio: {reason} (avviso {count}/{limit}).",
+        "en": "⚠️ {name}, I removed your message: {reason} (warning {count}/{limit}).",
+    },
+    "mod_notice_mute": {
+        "it": "🔇 {name} non può scrivere per {duration}: {reason}.",
+        "en": "🔇 {name} is muted for {duration}: {reason}.",
+    },
+    "mod_notice_ban": {
+        "it": "⛔ {name} è stato allontanato dal gruppo: {reason}.",
+        "en": "⛔ {name} was removed from the group: {reason}.",
+    },
+    "mod_notice_kick": {
+        "it": "👋 {name} è stato rimosso dal gruppo: {reason}.",
+        "en": "👋 {name} was removed from the group: {reason}.",
+    },
+    "mod_done": {"it": "Fatto: {what}.", "en": "Done: {what}."},
+    "mod_unwarned": {
+        "it": "Ho tolto l'ultimo avviso a {name} ({count}/{limit}).",
+        "en": "Removed {name}'s last warning ({count}/{limit}).",
+    },
+    "mod_no_warnings": {"it": "{name} non ha avvisi.", "en": "{name} has no warnings."},
+    "mod_warns": {
+        "it": "{name} ha {count}/{limit} avvisi:\n{list}",
+        "en": "{name} has {count}/{limit} warnings:\n{list}",
+    },
+    "why_none": {
+        "it": "Rispondi a un mio avviso di moderazione per sapere perché l'ho fatto.",
+        "en": "Reply to one of my moderation notices to see why I acted.",
+    },
+    "why": {
+        "it": "Regola: {reasons}\nAzione: {action}{dry}\nQuando: {at}",
+        "en": "Rule: {reasons}\nAction: {action}{dry}\nWhen: {at}",
+    },
+    "dry_suffix": {"it": " (prova: nulla è stato fatto)", "en": " (dry run: nothing was done)"},
+    "modlog_header": {"it": "🛡 Moderazione", "en": "🛡 Moderation"},
+    "modlog_dry": {"it": "avrei", "en": "would have"},
+    "undo": {"it": "↩️ Annulla #{id}", "en": "↩️ Undo #{id}"},
+    "undone": {"it": "↩️ #{id} annullato da {who}", "en": "↩️ #{id} undone by {who}"},
+    "team_only": {
+        "it": "Solo i membri del team possono usare questi pulsanti.",
+        "en": "Only team members can use these buttons.",
+    },
+    "verify_prompt": {
+        "it": "Benvenuto/a {names}! Premi il pulsante entro {timeout} per confermare che sei una persona e poter scrivere.",
+        "en": "Welcome {names}! Press the button within {timeout} to confirm you're a person and start writing.",
+    },
+    "verify_button": {"it": "✅ Sono una persona", "en": "✅ I'm a person"},
+    "verify_ok": {"it": "Grazie, ora puoi scrivere!", "en": "Thanks, you can write now!"},
+    "verify_not_you": {
+        "it": "Questo pulsante non è per te.",
+        "en": "This button isn't for you.",
+    },
+    "raid_on": {
+        "it": "🚨 Raid in {chat}: {joins} ingressi in {seconds}s. Limito automaticamente i nuovi arrivati per {duration}.",
+        "en": "🚨 Raid in {chat}: {joins} joins in {seconds}s. New joiners are restricted automatically for {duration}.",
+    },
+    "locks_list": {"it": "Blocchi attivi: {locks}", "en": "Active locks: {locks}"},
+    "locks_none": {"it": "Nessun blocco attivo.", "en": "No active locks."},
+    "unknown_lock": {
+        "it": "Blocco sconosciuto «{lock}». Possibili: {known}",
+        "en": "Unknown lock “{lock}”. Known: {known}",
+    },
+    "blocklist_usage": {
+        "it": "Uso: /blocklist add PAROLA [azione] [durata] · /blocklist add re:REGEX [azione] · /blocklist rm PAROLA · /blocklist list",
+        "en": "Usage: /blocklist add TERM [action] [duration] · /blocklist add re:REGEX [action] · /blocklist rm TERM · /blocklist list",
+    },
+    "blocklist_bad_regex": {"it": "Regex rifiutata: {error}", "en": "Regex refused: {error}"},
+    "blocklist_list": {"it": "Blocklist ({count}):\n{items}", "en": "Blocklist ({count}):\n{items}"},
+    "reloaded": {
+        "it": "Ricaricato: {admins} amministratori, regole aggiornate.",
+        "en": "Reloaded: {admins} admins, rules refreshed.",
+    },
+})
+
 RIGHT_FOR_METHOD: Final[dict[str, str]] = {
     "deleteMessage": "can_delete_messages",
     "deleteMessages": "can_delete_messages",

@@ -205,3 +205,84 @@ class Question(Base):
     score: Mapped[float | None] = mapped_column(Float)
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class Warning_(Base):
+    """A warning given to a member, automatically or by an admin, with its reason."""
+
+    __tablename__ = "warnings"
+    __table_args__ = (Index("ix_warnings_member", "chat_id", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    user_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    by_user_id: Mapped[int | None]
+    at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ModerationEvent(Base):
+    """The audit log: every decision with its reasons, done or (in dry run) only recorded."""
+
+    __tablename__ = "moderation_events"
+    __table_args__ = (
+        Index("ix_modevents_chat_at", "chat_id", "at"),
+        Index("ix_modevents_notice", "chat_id", "notice_message_id"),
+        Index("ix_modevents_unlogged", "logged", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    user_id: Mapped[int | None]
+    message_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(24))
+    reasons: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    by_user_id: Mapped[int | None]
+    at: Mapped[datetime]
+    undone_by: Mapped[int | None]
+    notice_message_id: Mapped[int | None]
+    logged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SpamSample(Base):
+    """Managers' /spam and /notspam verdicts: what the classifier learns from."""
+
+    __tablename__ = "spam_samples"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(Text)
+    is_spam: Mapped[bool] = mapped_column(Boolean)
+    by_user_id: Mapped[int | None]
+    at: Mapped[datetime]
+
+
+class RecentMessage(Base):
+    """Ids of members' recent messages (no text), to clean up after a spammer or a raid."""
+
+    __tablename__ = "recent_messages"
+    __table_args__ = (Index("ix_recent_user", "chat_id", "user_id", "at"),)
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int]
+    at: Mapped[datetime]
+
+
+class Timer(Base):
+    """A durable deadline (verification timeout, reminder, digest): survives restarts."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "done", "due_at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[int] = mapped_column(default=0)
+    user_id: Mapped[int | None]
+    due_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -121,3 +121,10 @@ class MembersRepo:
         for row in rows:
             row.first_name, row.username = "", None
         return len(rows)
+
+    async def find_by_username(self, chat_id: int, username: str) -> MemberInfo | None:
+        row = await self._s.scalar(
+            select(Member).where(Member.chat_id == chat_id,
+                                 func.lower(Member.username) == username.lower().lstrip("@"))
+        )
+        return _info(row) if row else None

@@ -1,0 +1,78 @@
+"""Periodic work: due timers, the team's moderation log, retention purges.
+
+Each piece runs in its own unit of work; timers are marked done in the same transaction as
+their effects, so a timer runs once even across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.services import Services
+from bot.unit_of_work import unit_of_work
+from handlers import modlog, newcomers
+from storage.repositories.inbox import InboxRepo
+from storage.repositories.moderation import RecentMessagesRepo
+from storage.repositories.timers import TimerInfo, TimersRepo
+
+log = logging.getLogger(__name__)
+
+TimerHandler = Callable[[Services, TimerInfo], Awaitable[None]]
+
+
+async def _verify_expired(services: Services, timer: TimerInfo) -> None:
+    if timer.user_id is not None:
+        await newcomers.verification_expired(timer.chat_id, timer.user_id, timer.payload)
+
+
+TIMER_HANDLERS: dict[str, TimerHandler] = {newcomers.VERIFY: _verify_expired}
+INBOX_KEEP = timedelta(days=2)
+RECENT_KEEP = timedelta(hours=48)  # Telegram lets bots delete messages for 48 hours
+
+
+class Maintenance:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._last_purge: datetime | None = None
+
+    async def run_once(self) -> int:
+        """Do what is due now; returns how many things were done (0 = idle)."""
+        done = await self._timers()
+        done += await self._modlog()
+        await self._purge()
+        if done:
+            self._services.poke_outbox()
+        return done
+
+    async def _timers(self) -> int:
+        services, now = self._services, self._services.clock.now()
+        async with unit_of_work(services.sessions, None, now) as uow:
+            due = await TimersRepo(uow.session).due(now)
+        count = 0
+        for timer in due:
+            handler = TIMER_HANDLERS.get(timer.kind)
+            async with unit_of_work(services.sessions, None, now) as uow:
+                if not await TimersRepo(uow.session).finish(timer.id):
+                    continue
+                if handler is None:
+                    log.warning("no handler for timer kind %s", timer.kind)
+                else:
+                    await handler(services, timer)
+            count += 1
+        return count
+
+    async def _modlog(self) -> int:
+        services = self._services
+        async with unit_of_work(services.sessions, None, services.clock.now()):
+            return await modlog.flush_log(services)
+
+    async def _purge(self) -> None:
+        services, now = self._services, self._services.clock.now()
+        if self._last_purge is not None and now - self._last_purge < timedelta(hours=1):
+            return
+        self._last_purge = now
+        async with unit_of_work(services.sessions, None, now) as uow:
+            await InboxRepo(uow.session).purge_done(now - INBOX_KEEP)
+            await RecentMessagesRepo(uow.session).purge(now - RECENT_KEEP)

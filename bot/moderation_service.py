@@ -1,0 +1,92 @@
+"""Process state of moderation: compiled engines per chat, the spam model, flood and raid.
+
+Engines are compiled once per chat (blocklist automaton, RE2 set) and rebuilt only when the
+chat's rules change (/blocklist, /lock, /reload). The spam model starts from the starter corpus
+plus every /spam and /notspam verdict stored in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.services import Services
+from bot.unit_of_work import maybe_uow
+from policies.moderation import FloodTracker, ModerationEngine, RaidDetector, SpamModel
+from policies.schema import BlockRule, Moderation, effective_moderation
+from storage.db import session_scope
+from storage.repositories.moderation import SpamSamplesRepo
+from storage.repositories.settings import ChatSettingsRepo
+
+MODE_KEY, LOCKS_KEY, BLOCKLIST_KEY = "moderation.mode", "locks", "blocklist"
+FLOOD_WINDOW_S = 300.0  # longest flood window tracked; each chat checks its own seconds
+
+
+class ModerationService:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self.flood = FloodTracker(window=FLOOD_WINDOW_S)
+        self._raids: dict[int, RaidDetector] = {}
+        self._engines: dict[int, ModerationEngine] = {}
+        self._settings: dict[int, dict[str, Any]] = {}
+        self.spam_model = SpamModel.starter()
+        self._lock = asyncio.Lock()
+
+    async def load(self) -> None:
+        async with session_scope(self._services.sessions) as session:
+            samples = await SpamSamplesRepo(session).all()
+        self.spam_model = SpamModel.starter().with_samples(samples)
+        self._engines.clear()
+
+    def learn(self, text: str, is_spam: bool) -> None:
+        """A manager's verdict: the model and every compiled engine use it from now on."""
+        self.spam_model = self.spam_model.with_sample(text, is_spam)
+        self._engines.clear()
+
+    async def chat_settings(self, chat_id: int) -> dict[str, Any]:
+        cached = self._settings.get(chat_id)
+        if cached is None:
+            uow = maybe_uow()  # inside an update: its own session (SQLite has one writer)
+            if uow is not None:
+                cached = await ChatSettingsRepo(uow.session).all_for(chat_id)
+            else:
+                async with session_scope(self._services.sessions) as session:
+                    cached = await ChatSettingsRepo(session).all_for(chat_id)
+            self._settings[chat_id] = cached
+        return cached
+
+    def invalidate(self, chat_id: int) -> None:
+        self._settings.pop(chat_id, None)
+        self._engines.pop(chat_id, None)
+
+    def rules(self, chat_id: int, settings: dict[str, Any]) -> Moderation:
+        """The file's moderation section for this chat, with commands' overrides on top."""
+        base = effective_moderation(self._services.policy, chat_id)
+        update: dict[str, Any] = {}
+        if MODE_KEY in settings:
+            update["mode"] = settings[MODE_KEY]
+        if LOCKS_KEY in settings:
+            update["locks"] = settings[LOCKS_KEY]
+        extra = [BlockRule.model_validate(r) for r in settings.get(BLOCKLIST_KEY, [])]
+        if extra:
+            update["blocklist"] = [*base.blocklist, *extra]
+        return base.model_copy(update=update) if update else base
+
+    def engine(self, chat_id: int, settings: dict[str, Any]) -> ModerationEngine:
+        engine = self._engines.get(chat_id)
+        if engine is None:
+            rules = self.rules(chat_id, settings)
+            engine = ModerationEngine.build(rules, spam_model=self.spam_model)
+            self._engines[chat_id] = engine
+        return engine
+
+    def dry_run(self, chat_id: int, settings: dict[str, Any]) -> bool:
+        return self.rules(chat_id, settings).mode == "dry_run"
+
+    def raid(self, chat_id: int, rules: Moderation) -> RaidDetector:
+        detector = self._raids.get(chat_id)
+        if detector is None:
+            detector = RaidDetector(rules.raid.joins, rules.raid.seconds, rules.raid.duration)
+            self._raids[chat_id] = detector
+        return detector
+

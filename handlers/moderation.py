@@ -1,0 +1,75 @@
+"""Automatic moderation of every group message and edit (handler group 0)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import BotContext
+from bot.unit_of_work import current_uow
+from handlers.common import chat_language
+from handlers.enforce import Target, enforce
+from handlers.newcomers import announce_raid
+from handlers.views import SERVICE_USER_IDS, message_view
+from policies.moderation import MemberHistory
+from storage.repositories.members import MembersRepo
+from storage.repositories.moderation import RecentMessagesRepo, WarningsRepo
+
+
+async def on_group_message(update: Update, context: BotContext) -> None:
+    view = message_view(update)
+    if view is None or view.chat_type not in ("group", "supergroup"):
+        return
+    sender = view.sender
+    if sender is not None and sender.user_id in SERVICE_USER_IDS and view.sender_chat_id is None:
+        return
+    services, uow = context.services, current_uow()
+    mod = services.moderation
+    settings = await mod.chat_settings(view.chat_id)
+    rules = mod.rules(view.chat_id, settings)
+    history = await _history(context, view.chat_id, sender.user_id if sender else None,
+                             view.text, rules.warnings.window, is_edit=view.is_edit)
+    decision = mod.engine(view.chat_id, settings).evaluate(view, history, uow.now.timestamp())
+    if sender is not None and not history.is_admin:
+        await RecentMessagesRepo(uow.session).add(view.chat_id, view.message_id,
+                                                  sender.user_id, uow.now)
+    if decision.action == "none":
+        return
+    if decision.action != "review" and mod.raid(view.chat_id, rules).observe_spam(
+        view.chat_id, uow.now.timestamp()
+    ).started_now:
+        await announce_raid(context, view.chat_id, view.chat_title, rules, 0)
+    target = Target(
+        chat_id=view.chat_id, user_id=sender.user_id if sender and not view.sender_chat_id
+        else None, name=sender.first_name if sender else view.chat_title,
+        message_id=view.message_id, thread_id=view.thread_id,
+        sender_chat_id=view.sender_chat_id, excerpt=view.text[:300],
+    )
+    raid = mod.raid(view.chat_id, rules).state(view.chat_id, uow.now.timestamp()).active
+    await enforce(target, decision, rules, chat_language(services, view.chat_id),
+                  dry_run=mod.dry_run(view.chat_id, settings), notify=not raid)
+    if decision.delete and not mod.dry_run(view.chat_id, settings):
+        raise ApplicationHandlerStop
+
+
+async def _history(context: BotContext, chat_id: int, user_id: int | None, text: str,
+                   window: int, *, is_edit: bool) -> MemberHistory:
+    if user_id is None:
+        return MemberHistory()
+    uow = current_uow()
+    member = await MembersRepo(uow.session).get(chat_id, user_id)
+    warnings = await WarningsRepo(uow.session).active(chat_id, user_id,
+                                                      uow.now - timedelta(seconds=window))
+    flood = context.services.moderation.flood
+    seen = flood.record(chat_id, user_id, text, uow.now.timestamp()) if not is_edit else None
+    return MemberHistory(
+        first_seen=member.first_seen.timestamp() if member and member.first_seen else None,
+        message_count=max(0, (member.message_count if member else 0) - 1),
+        trusted=bool(member and member.trusted),
+        is_admin=bool(member and member.is_admin),
+        recent=seen.recent if seen else (),
+        repeats_across_chats=seen.repeats_across_chats if seen else 0,
+        warnings=len(warnings),
+    )

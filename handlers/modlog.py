@@ -1,0 +1,99 @@
+"""The team's moderation log: batched entries with an Undo button, and what Undo does."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.notices import team_language
+from bot.unit_of_work import current_uow
+from handlers import actions
+from handlers.auth import is_team_member
+from handlers.enforce import UNMUTED
+from policies.callbacks import decode, encode
+from policies.texts import text
+from storage.repositories.chats import ChatsRepo
+from storage.repositories.members import MembersRepo
+from storage.repositories.moderation import EventInfo, EventsRepo
+
+ICONS = {"delete": "🗑", "warn": "⚠️", "mute": "🔇", "ban": "⛔", "kick": "👋", "review": "👀"}
+UNDOABLE = ("mute", "ban", "kick")
+BATCH = 10
+
+
+async def flush_log(services: object) -> int:
+    """Post unlogged audit events to the team chat, up to ten per message (never a flood)."""
+    from bot.services import Services
+
+    assert isinstance(services, Services)
+    uow = current_uow()
+    events = await EventsRepo(uow.session).unlogged(limit=BATCH)
+    team = services.policy.team
+    if not events:
+        return 0
+    await EventsRepo(uow.session).mark_logged([e.id for e in events])
+    if team.chat_id is None:
+        return len(events)
+    lang = team_language(services)
+    lines = [f"<b>{text('modlog_header', lang)}</b>"]
+    buttons = []
+    for event in events:
+        lines.append(await _line(event, lang))
+        if event.action in UNDOABLE and not event.dry_run and event.user_id:
+            buttons.append([(text("undo", lang, id=event.id), encode("mod", "undo", event.id))])
+    thread = team.topics.get("moderation")
+    await actions.send_message(team.chat_id, "\n".join(lines), thread_id=thread,
+                               buttons=buttons or None)
+    return len(events)
+
+
+async def _line(event: EventInfo, lang: str) -> str:
+    uow = current_uow()
+    chat = await ChatsRepo(uow.session).get(event.chat_id)
+    member = (await MembersRepo(uow.session).get(event.chat_id, event.user_id)
+              if event.user_id else None)
+    who = html.escape(member.first_name if member and member.first_name else
+                      str(event.user_id or "?"))
+    if member and member.username:
+        who += f" (@{html.escape(member.username)})"
+    where = html.escape(chat.title if chat and chat.title else str(event.chat_id))
+    verb = f"{text('modlog_dry', lang)} {event.action}" if event.dry_run else event.action
+    by = f" · by {event.by_user_id}" if event.by_user_id else ""
+    excerpt = f"\n   «{html.escape(event.excerpt[:120])}»" if event.excerpt else ""
+    return (f"#{event.id} {ICONS.get(event.action, '•')} {verb}: {who} in {where} — "
+            f"{html.escape(event.reasons)}{by}{excerpt}")
+
+
+async def on_undo(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    lang = team_language(context.services)
+    parts = decode(query.data, "mod")
+    if parts is None or len(parts) != 2 or parts[0] != "undo" or not parts[1].isdigit():
+        await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if not await is_team_member(context, query.from_user.id):
+        await actions.answer_callback(query.id, text("team_only", lang), alert=True)
+        return
+    uow = current_uow()
+    events = EventsRepo(uow.session)
+    event = await events.get(int(parts[1]))
+    if event is None or event.user_id is None or event.action not in UNDOABLE:
+        await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if not await events.mark_undone(event.id, query.from_user.id):
+        await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if event.action == "mute":
+        await actions.restrict(event.chat_id, event.user_id, until=None, permissions=UNMUTED)
+    else:
+        await actions.unban(event.chat_id, event.user_id)
+    who = html.escape(query.from_user.first_name)
+    done = text("undone", lang, id=event.id, who=who)
+    await actions.answer_callback(query.id, done)
+    team = context.services.policy.team
+    if team.chat_id is not None:
+        await actions.send_message(team.chat_id, done, thread_id=team.topics.get("moderation"))

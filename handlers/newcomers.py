@@ -1,0 +1,127 @@
+"""New members: verification, quiet period (in the engine), and raid mode.
+
+During a raid the bot never becomes the flood: no welcome or verification messages, new joiners
+are restricted silently, their join messages are deleted in batches, and the team gets one
+notice per raid.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from telegram import Update, User
+
+from bot.context import BotContext
+from bot.notices import team_language, to_team
+from bot.outbox import on_sent
+from bot.unit_of_work import current_uow
+from handlers import actions
+from handlers.common import chat_language
+from handlers.enforce import MUTED, UNMUTED
+from policies.callbacks import decode, encode
+from policies.durations import format_duration
+from policies.schema import Moderation
+from policies.texts import text
+from storage.repositories.members import MembersRepo
+from storage.repositories.timers import TimersRepo
+
+VERIFY = "verify"
+
+
+async def on_join(update: Update, context: BotContext) -> None:
+    message = update.message
+    if message is None or not message.new_chat_members:
+        return
+    services, uow = context.services, current_uow()
+    chat_id = message.chat.id
+    mod = services.moderation
+    rules = mod.rules(chat_id, await mod.chat_settings(chat_id))
+    humans = [u for u in message.new_chat_members if not u.is_bot]
+    raid = mod.raid(chat_id, rules)
+    for user in humans:
+        await MembersRepo(uow.session).seen(chat_id, user.id, now=uow.now,
+                                            first_name=user.first_name, username=user.username)
+        state = raid.observe_join(chat_id, uow.now.timestamp())
+        if state.started_now:
+            await announce_raid(context, chat_id, message.chat.title or str(chat_id), rules,
+                                state.joins_in_window)
+    if not humans:
+        return
+    if raid.state(chat_id, uow.now.timestamp()).active:
+        until = uow.now + timedelta(seconds=rules.raid.duration)
+        for user in humans:
+            await actions.restrict(chat_id, user.id, until=until, permissions=MUTED)
+        await actions.delete_messages(chat_id, [message.message_id])
+        return
+    if rules.new_members.verify != "none":
+        await _ask_to_verify(context, chat_id, humans, rules, message.message_thread_id)
+
+
+async def announce_raid(context: BotContext, chat_id: int, title: str, rules: Moderation,
+                        joins: int) -> None:
+    services = context.services
+    lang = team_language(services)
+    body = text("raid_on", lang, chat=f"<b>{html.escape(title)}</b>", joins=joins,
+                seconds=rules.raid.seconds, duration=format_duration(rules.raid.duration))
+    minute = int(current_uow().now.timestamp() // 60)
+    await to_team(services, body, dedupe=f"raid:{chat_id}:{minute}", topic="moderation")
+
+
+async def _ask_to_verify(context: BotContext, chat_id: int, users: list[User],
+                         rules: Moderation, thread_id: int | None) -> None:
+    uow = current_uow()
+    lang = chat_language(context.services, chat_id)
+    timers = TimersRepo(uow.session)
+    due = uow.now + timedelta(seconds=rules.new_members.timeout)
+    for user in users:
+        await actions.restrict(chat_id, user.id, until=None, permissions=MUTED)
+        await timers.add(VERIFY, due, chat_id=chat_id, user_id=user.id,
+                         dedupe_key=f"verify:{chat_id}:{user.id}:{int(uow.now.timestamp())}")
+        timer = await timers.pending(VERIFY, chat_id, user.id)
+        names = html.escape(user.first_name)
+        body = text("verify_prompt", lang, names=names,
+                    timeout=format_duration(rules.new_members.timeout))
+        button = [(text("verify_button", lang), encode("ver", user.id))]
+        await actions.send_message(chat_id, body, buttons=[button],
+                                   ref=("verify_prompt", timer.id if timer else 0))
+
+
+@on_sent("verify_prompt")
+async def _prompt_sent(session, entry, result, now):  # type: ignore[no-untyped-def]
+    if isinstance(result, dict) and "message_id" in result and entry.ref_id:
+        await TimersRepo(session).merge_payload(entry.ref_id,
+                                                {"prompt_id": int(result["message_id"])})
+
+
+async def on_verify_press(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    chat_id = query.message.chat.id
+    lang = chat_language(context.services, chat_id)
+    parts = decode(query.data, "ver")
+    if parts is None or not parts[0].isdigit():
+        await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if int(parts[0]) != query.from_user.id:
+        await actions.answer_callback(query.id, text("verify_not_you", lang), alert=True)
+        return
+    uow = current_uow()
+    timer = await TimersRepo(uow.session).pending(VERIFY, chat_id, query.from_user.id)
+    if timer is None:
+        await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    await TimersRepo(uow.session).finish(timer.id)
+    await actions.restrict(chat_id, query.from_user.id, until=None, permissions=UNMUTED)
+    await actions.delete_messages(chat_id, [query.message.message_id])
+    await actions.answer_callback(query.id, text("verify_ok", lang))
+
+
+async def verification_expired(chat_id: int, user_id: int, payload: dict[str, object]) -> None:
+    """Timer callback: the member never pressed; remove them (they may join again)."""
+    await actions.ban(chat_id, user_id)
+    await actions.unban(chat_id, user_id)
+    prompt = payload.get("prompt_id")
+    if isinstance(prompt, int):
+        await actions.delete_messages(chat_id, [prompt])
