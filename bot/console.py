@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from bot.playground import Playground, temporary_database
 from bot.policy_loader import load_policy
+from bot.sandbox import SandboxError
 from policies.durations import DurationError, parse_duration
 
 QUIET_METHODS = frozenset({"getUpdates", "getMe", "deleteWebhook", "getWebhookInfo",
@@ -59,10 +60,14 @@ class Console:
                  "/reply": self._reply, "/edit": self._edit, "/press": self._press,
                  "/wait": self._wait, "/join": self._join, "/commands": self._help}
         action = local.get(word)
-        if action is None:
-            self.play.sandbox.user_sends(self.chat_id(), self.user_id(), line)
-        elif not await action(rest.strip()):
-            return False
+        try:
+            if action is None:
+                self.play.sandbox.user_sends(self.chat_id(), self.user_id(), line)
+            elif not await action(rest.strip()):
+                return False
+        except SandboxError as exc:  # e.g. a banned persona tries to write
+            self.say(f"(Telegram would not allow that: {exc})")
+            return True
         await self.play.deliver()
         self.show_new_calls()
         return True

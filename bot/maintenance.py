@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from bot.services import Services
 from bot.unit_of_work import unit_of_work
 from handlers import modlog, newcomers
+from handlers.common import chat_language
 from storage.repositories.inbox import InboxRepo
 from storage.repositories.moderation import RecentMessagesRepo
 from storage.repositories.timers import TimerInfo, TimersRepo
@@ -27,7 +28,18 @@ async def _verify_expired(services: Services, timer: TimerInfo) -> None:
         await newcomers.verification_expired(timer.chat_id, timer.user_id, timer.payload)
 
 
-TIMER_HANDLERS: dict[str, TimerHandler] = {newcomers.VERIFY: _verify_expired}
+async def _prompt_due(services: Services, timer: TimerInfo) -> None:
+    mod = services.moderation
+    rules = mod.rules(timer.chat_id, await mod.chat_settings(timer.chat_id))
+    raid = mod.raid(timer.chat_id, rules).state(timer.chat_id, services.clock.now().timestamp())
+    await newcomers.send_prompt(timer.chat_id, timer.id, raid.active, rules,
+                                chat_language(services, timer.chat_id))
+
+
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    newcomers.VERIFY: _verify_expired,
+    newcomers.PROMPT: _prompt_due,
+}
 INBOX_KEEP = timedelta(days=2)
 RECENT_KEEP = timedelta(hours=48)  # Telegram lets bots delete messages for 48 hours
 

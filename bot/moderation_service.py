@@ -19,7 +19,8 @@ from storage.repositories.moderation import SpamSamplesRepo
 from storage.repositories.settings import ChatSettingsRepo
 
 MODE_KEY, LOCKS_KEY, BLOCKLIST_KEY = "moderation.mode", "locks", "blocklist"
-FLOOD_WINDOW_S = 300.0  # longest flood window tracked; each chat checks its own seconds
+FLOOD_WINDOW_S = 300.0
+REMOVED_MEMORY_S = 600.0  # longest flood window tracked; each chat checks its own seconds
 
 
 class ModerationService:
@@ -31,6 +32,17 @@ class ModerationService:
         self._settings: dict[int, dict[str, Any]] = {}
         self.spam_model = SpamModel.starter()
         self._lock = asyncio.Lock()
+        self._removed: dict[tuple[int, int], float] = {}
+
+    def just_removed(self, chat_id: int, user_id: int, now: float) -> bool:
+        """True if we banned/kicked this member moments ago (their burst is still arriving)."""
+        until = self._removed.get((chat_id, user_id))
+        return until is not None and now < until
+
+    def note_removed(self, chat_id: int, user_id: int, now: float) -> None:
+        if len(self._removed) > 50_000:
+            self._removed = {k: v for k, v in self._removed.items() if v > now}
+        self._removed[(chat_id, user_id)] = now + REMOVED_MEMORY_S
 
     async def load(self) -> None:
         async with session_scope(self._services.sessions) as session:

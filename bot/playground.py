@@ -8,17 +8,20 @@ Runtime that `portavoce run` uses, through the in-process sandbox Telegram.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
 
 from bot.clock import ManualClock
+from bot.ratelimit import BudgetRateLimiter
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox
 from bot.sandbox.request import SandboxRequest
 from bot.settings import Settings
 from policies.schema import Community, PolicyFile
+from storage.db import session_scope
+from storage.repositories.members import MembersRepo
 
 
 @dataclass(slots=True)
@@ -60,11 +63,14 @@ class Playground:
         runtime = await Runtime.create(
             settings, token=sandbox.token, policy=policy, clock=clock,
             request=SandboxRequest(sandbox), poll_timeout=0,
+            # Telegram's posting limits stay; moderation calls are not throttled in the sandbox
+            rate_limiter=BudgetRateLimiter(other_per_second=10_000),
         )
         await runtime.start()
         for chat_id in [*ids, team_id]:
             sandbox.add_bot_to(chat_id, "administrator", by_user_id=people.owner)
         await runtime.deliver()
+        await _seed_regulars(runtime, ids, people, clock)
         sandbox.clear_calls()
         return cls(sandbox, runtime, clock, people, ids[0], team_id, ids)
 
@@ -73,6 +79,19 @@ class Playground:
 
     async def close(self) -> None:
         await self.runtime.stop()
+
+
+async def _seed_regulars(runtime: Runtime, chat_ids: list[int], people: People,
+                         clock: ManualClock) -> None:
+    """Giulia and Sara are long-standing members, not newcomers under scrutiny."""
+    since = clock.now() - timedelta(days=90)
+    async with session_scope(runtime.services.sessions) as session:
+        members = MembersRepo(session)
+        for chat_id in chat_ids:
+            for user_id, name in ((people.member, "Giulia"), (people.team, "Sara")):
+                for _ in range(20):
+                    await members.seen(chat_id, user_id, now=clock.now(), first_name=name,
+                                       message=True, first_seen=since)
 
 
 def _add_group(sandbox: Sandbox, chat_id: int, title: str, people: People) -> int:

@@ -22,8 +22,17 @@ POSTING = frozenset({
 
 
 class BudgetRateLimiter(BaseRateLimiter[int]):
-    def __init__(self, *, overall_per_second: float = 30, group_per_minute: float = 20) -> None:
+    """Posting: 30/s overall and 20/min per group (Telegram's documented limits).
+
+    Everything else (deletions, bans, restrictions, reads) has its own, larger budget: Telegram
+    publishes no figure for those, answers 429 with retry_after when pushed, and the outbox
+    honours that.
+    """
+
+    def __init__(self, *, overall_per_second: float = 30, group_per_minute: float = 20,
+                 other_per_second: float = 100) -> None:
         self._overall = AsyncLimiter(overall_per_second, 1)
+        self._other = AsyncLimiter(other_per_second, 1)
         self._group_rate = group_per_minute
         self._groups: dict[int | str, AsyncLimiter] = {}
 
@@ -53,7 +62,10 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
         if endpoint == "getUpdates":
             return await callback(*args, **kwargs)
         chat_id = data.get("chat_id")
-        if endpoint in POSTING and _is_group(chat_id):
+        if endpoint not in POSTING:
+            async with self._other:
+                return await callback(*args, **kwargs)
+        if _is_group(chat_id):
             async with self._group(chat_id), self._overall:  # type: ignore[arg-type]
                 return await callback(*args, **kwargs)
         async with self._overall:

@@ -18,6 +18,7 @@ from bot.maintenance import Maintenance
 from bot.moderation_service import ModerationService
 from bot.outbox import OutboxSender
 from bot.policy_loader import load_policy
+from bot.ratelimit import BudgetRateLimiter
 from bot.poller import Poller
 from bot.services import Services
 from bot.settings import Settings
@@ -49,6 +50,7 @@ class Runtime:
         request: BaseRequest | None = None,
         updates_request: BaseRequest | None = None,
         poll_timeout: int = 30,
+        rate_limiter: BudgetRateLimiter | None = None,
     ) -> Runtime:
         """Load the policy, migrate the database, build the application (not started)."""
         policy = policy or load_policy(settings.policy_file)
@@ -61,7 +63,8 @@ class Runtime:
         services.faq_service = FaqService(services)
         services.moderation_service = ModerationService(services)
         app = build_application(
-            services, token=token, request=request, updates_request=updates_request
+            services, token=token, request=request, updates_request=updates_request,
+            rate_limiter=rate_limiter,
         )
         return cls(
             services=services,

@@ -85,9 +85,16 @@ async def edit_message(
 
 
 async def delete_messages(chat_id: int, message_ids: Sequence[int]) -> None:
-    """Queued one by one; the sender batches them into deleteMessages (100 ids a call)."""
-    for message_id in message_ids:
-        await _enqueue(chat_id, "deleteMessage", {"chat_id": chat_id, "message_id": message_id})
+    """One row per message; the sender batches them into deleteMessages (100 ids a call)."""
+    uow = current_uow()
+    keys: list[str | None] = []
+    for _ in message_ids:
+        keys.append(f"u{uow.update_id}:{len(uow.notes)}" if uow.update_id is not None else None)
+        uow.notes.append("deleteMessage")
+    params = [{"chat_id": chat_id, "message_id": m} for m in message_ids]
+    await OutboxRepo(uow.session).enqueue_many(chat_id, "deleteMessage", params, now=uow.now,
+                                               dedupe_keys=keys)
+    uow.outbox_touched = True
 
 
 async def restrict(

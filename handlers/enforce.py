@@ -98,8 +98,8 @@ async def clean_up_after(chat_id: int, user_id: int) -> None:
 
 async def _notice(target: Target, action: str, duration: int | None, reason: str, lang: str,
                   count: int, rules: Moderation, event_id: int) -> None:
-    name = html.escape(target.name)
-    reason_html = html.escape(reason)
+    name = html.escape(target.name, quote=False)
+    reason_html = html.escape(reason, quote=False)
     if action == "warn":
         body = text("mod_notice_warn", lang, name=name, reason=reason_html, count=count,
                     limit=rules.warnings.limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import Update
@@ -47,9 +48,17 @@ async def on_group_message(update: Update, context: BotContext) -> None:
         message_id=view.message_id, thread_id=view.thread_id,
         sender_chat_id=view.sender_chat_id, excerpt=view.text[:300],
     )
-    raid = mod.raid(view.chat_id, rules).state(view.chat_id, uow.now.timestamp()).active
+    now = uow.now.timestamp()
+    raid = mod.raid(view.chat_id, rules).state(view.chat_id, now).active
+    removing = decision.action in ("ban", "kick") and target.user_id is not None
+    if removing and mod.just_removed(view.chat_id, target.user_id or 0, now):
+        decision = replace(decision, action="delete", warn=False)  # already gone: just clean
+        removing = False
+    dry_run = mod.dry_run(view.chat_id, settings)
     await enforce(target, decision, rules, chat_language(services, view.chat_id),
-                  dry_run=mod.dry_run(view.chat_id, settings), notify=not raid)
+                  dry_run=dry_run, notify=not raid)
+    if removing and not dry_run:
+        mod.note_removed(view.chat_id, target.user_id or 0, now)
     if decision.delete and not mod.dry_run(view.chat_id, settings):
         raise ApplicationHandlerStop
 

@@ -21,6 +21,15 @@ from storage.repositories.moderation import EventInfo, EventsRepo
 ICONS = {"delete": "🗑", "warn": "⚠️", "mute": "🔇", "ban": "⛔", "kick": "👋", "review": "👀"}
 UNDOABLE = ("mute", "ban", "kick")
 BATCH = 10
+SUMMARY_LIMIT = 1000
+
+
+def _summary(events: list[EventInfo], lang: str) -> str:
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.action] = counts.get(event.action, 0) + 1
+    parts = ", ".join(f"{ICONS.get(a, '•')} {a} ×{n}" for a, n in sorted(counts.items()))
+    return text("modlog_busy", lang, total=len(events), parts=parts, shown=BATCH)
 
 
 async def flush_log(services: object) -> int:
@@ -29,7 +38,7 @@ async def flush_log(services: object) -> int:
 
     assert isinstance(services, Services)
     uow = current_uow()
-    events = await EventsRepo(uow.session).unlogged(limit=BATCH)
+    events = await EventsRepo(uow.session).unlogged(limit=SUMMARY_LIMIT)
     team = services.policy.team
     if not events:
         return 0
@@ -38,6 +47,9 @@ async def flush_log(services: object) -> int:
         return len(events)
     lang = team_language(services)
     lines = [f"<b>{text('modlog_header', lang)}</b>"]
+    if len(events) > BATCH:  # busy (a raid): one summary instead of a flood of entries
+        lines.append(_summary(events, lang))
+        events = events[:BATCH]
     buttons = []
     for event in events:
         lines.append(await _line(event, lang))
@@ -57,13 +69,13 @@ async def _line(event: EventInfo, lang: str) -> str:
     who = html.escape(member.first_name if member and member.first_name else
                       str(event.user_id or "?"))
     if member and member.username:
-        who += f" (@{html.escape(member.username)})"
-    where = html.escape(chat.title if chat and chat.title else str(event.chat_id))
+        who += f" (@{html.escape(member.username, quote=False)})"
+    where = html.escape(chat.title if chat and chat.title else str(event.chat_id), quote=False)
     verb = f"{text('modlog_dry', lang)} {event.action}" if event.dry_run else event.action
     by = f" · by {event.by_user_id}" if event.by_user_id else ""
-    excerpt = f"\n   «{html.escape(event.excerpt[:120])}»" if event.excerpt else ""
+    excerpt = f"\n   «{html.escape(event.excerpt[:120], quote=False)}»" if event.excerpt else ""
     return (f"#{event.id} {ICONS.get(event.action, '•')} {verb}: {who} in {where} — "
-            f"{html.escape(event.reasons)}{by}{excerpt}")
+            f"{html.escape(event.reasons, quote=False)}{by}{excerpt}")
 
 
 async def on_undo(update: Update, context: BotContext) -> None:
@@ -91,7 +103,7 @@ async def on_undo(update: Update, context: BotContext) -> None:
         await actions.restrict(event.chat_id, event.user_id, until=None, permissions=UNMUTED)
     else:
         await actions.unban(event.chat_id, event.user_id)
-    who = html.escape(query.from_user.first_name)
+    who = html.escape(query.from_user.first_name, quote=False)
     done = text("undone", lang, id=event.id, who=who)
     await actions.answer_callback(query.id, done)
     team = context.services.policy.team

@@ -26,7 +26,8 @@ from policies.texts import text
 from storage.repositories.members import MembersRepo
 from storage.repositories.timers import TimersRepo
 
-VERIFY = "verify"
+VERIFY, PROMPT = "verify", "verify_prompt"
+PROMPT_DELAY_S = 5  # joins within this window share one welcome message
 
 
 async def on_join(update: Update, context: BotContext) -> None:
@@ -70,21 +71,44 @@ async def announce_raid(context: BotContext, chat_id: int, title: str, rules: Mo
 
 async def _ask_to_verify(context: BotContext, chat_id: int, users: list[User],
                          rules: Moderation, thread_id: int | None) -> None:
+    """Restrict each newcomer now; one batched prompt a few seconds later names them all."""
     uow = current_uow()
-    lang = chat_language(context.services, chat_id)
     timers = TimersRepo(uow.session)
     due = uow.now + timedelta(seconds=rules.new_members.timeout)
+    stamp = int(uow.now.timestamp())
     for user in users:
         await actions.restrict(chat_id, user.id, until=None, permissions=MUTED)
         await timers.add(VERIFY, due, chat_id=chat_id, user_id=user.id,
-                         dedupe_key=f"verify:{chat_id}:{user.id}:{int(uow.now.timestamp())}")
-        timer = await timers.pending(VERIFY, chat_id, user.id)
-        names = html.escape(user.first_name)
-        body = text("verify_prompt", lang, names=names,
-                    timeout=format_duration(rules.new_members.timeout))
-        button = [(text("verify_button", lang), encode("ver", user.id))]
-        await actions.send_message(chat_id, body, buttons=[button],
-                                   ref=("verify_prompt", timer.id if timer else 0))
+                         payload={"name": user.first_name[:64]},
+                         dedupe_key=f"verify:{chat_id}:{user.id}:{stamp}")
+    if not await timers.pending_of_kind(PROMPT, chat_id):
+        await timers.add(PROMPT, uow.now + timedelta(seconds=PROMPT_DELAY_S), chat_id=chat_id,
+                         payload={"thread_id": thread_id},
+                         dedupe_key=f"prompt:{chat_id}:{stamp}")
+
+
+async def send_prompt(chat_id: int, prompt_timer_id: int, raid_active: bool,
+                      rules: Moderation, lang: str) -> None:
+    """Timer callback: one welcome-and-verify message for everyone who joined meanwhile."""
+    uow = current_uow()
+    timers = TimersRepo(uow.session)
+    waiting = [t for t in await timers.pending_of_kind(VERIFY, chat_id)
+               if "prompt" not in t.payload]
+    if raid_active or not waiting:
+        return  # during a raid the bot stays silent; newcomers stay restricted
+    for timer in waiting:
+        await timers.merge_payload(timer.id, {"prompt": prompt_timer_id})
+    names = ", ".join(html.escape(str(t.payload.get("name", "")), quote=False)
+                      for t in waiting[:20])
+    body = text("verify_prompt", lang, names=names,
+                timeout=format_duration(rules.new_members.timeout))
+    button = [(text("verify_button", lang), encode("ver", chat_id_tag(chat_id)))]
+    await actions.send_message(chat_id, body, buttons=[button],
+                               ref=("verify_prompt", prompt_timer_id))
+
+
+def chat_id_tag(chat_id: int) -> str:
+    return str(abs(chat_id))
 
 
 @on_sent("verify_prompt")
@@ -100,28 +124,36 @@ async def on_verify_press(update: Update, context: BotContext) -> None:
         return
     chat_id = query.message.chat.id
     lang = chat_language(context.services, chat_id)
-    parts = decode(query.data, "ver")
-    if parts is None or not parts[0].isdigit():
+    if decode(query.data, "ver") is None:
         await actions.answer_callback(query.id, text("stale_button", lang))
-        return
-    if int(parts[0]) != query.from_user.id:
-        await actions.answer_callback(query.id, text("verify_not_you", lang), alert=True)
         return
     uow = current_uow()
-    timer = await TimersRepo(uow.session).pending(VERIFY, chat_id, query.from_user.id)
+    timers = TimersRepo(uow.session)
+    timer = await timers.pending(VERIFY, chat_id, query.from_user.id)
     if timer is None:
-        await actions.answer_callback(query.id, text("stale_button", lang))
+        await actions.answer_callback(query.id, text("verify_not_you", lang), alert=True)
         return
-    await TimersRepo(uow.session).finish(timer.id)
+    await timers.finish(timer.id)
     await actions.restrict(chat_id, query.from_user.id, until=None, permissions=UNMUTED)
-    await actions.delete_messages(chat_id, [query.message.message_id])
     await actions.answer_callback(query.id, text("verify_ok", lang))
+    others = [t for t in await timers.pending_of_kind(VERIFY, chat_id)
+              if t.payload.get("prompt") == timer.payload.get("prompt")]
+    if not others:
+        await actions.delete_messages(chat_id, [query.message.message_id])
 
 
 async def verification_expired(chat_id: int, user_id: int, payload: dict[str, object]) -> None:
     """Timer callback: the member never pressed; remove them (they may join again)."""
     await actions.ban(chat_id, user_id)
     await actions.unban(chat_id, user_id)
-    prompt = payload.get("prompt_id")
-    if isinstance(prompt, int):
-        await actions.delete_messages(chat_id, [prompt])
+    uow = current_uow()
+    timers = TimersRepo(uow.session)
+    prompt = payload.get("prompt")
+    if not isinstance(prompt, int):
+        return
+    still = [t for t in await timers.pending_of_kind(VERIFY, chat_id)
+             if t.payload.get("prompt") == prompt]
+    prompt_timer = await timers.get(prompt)
+    message_id = prompt_timer.payload.get("prompt_id") if prompt_timer else None
+    if not still and isinstance(message_id, int):
+        await actions.delete_messages(chat_id, [message_id])

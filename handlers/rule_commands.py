@@ -12,6 +12,7 @@ from bot.context import BotContext
 from bot.moderation_service import BLOCKLIST_KEY, LOCKS_KEY, MODE_KEY
 from bot.unit_of_work import current_uow
 from handlers import actions
+from handlers.auth import protected_target
 from handlers.command_base import Command, begin, reply
 from handlers.enforce import UNMUTED, Target, enforce
 from handlers.membership import fetch_admins, store_admins
@@ -185,6 +186,12 @@ async def _verdict(update: Update, context: BotContext, is_spam: bool) -> None:
         await reply(cmd.message, html.escape(text("need_target", cmd.lang)))
         return
     uow, mod = current_uow(), context.services.moderation
+    author = reply_to.from_user
+    if is_spam and author is not None and reply_to.sender_chat is None:
+        why = await protected_target(context, cmd.chat_id, author.id)
+        if why is not None:
+            await reply(cmd.message, html.escape(text(why, cmd.lang)))
+            return
     event = await EventsRepo(uow.session).by_notice(cmd.chat_id, reply_to.message_id)
     sample = event.excerpt if event else (reply_to.text or reply_to.caption or "")
     if sample:

@@ -143,6 +143,10 @@ TEXTS.update({
     "dry_suffix": {"it": " (prova: nulla è stato fatto)", "en": " (dry run: nothing was done)"},
     "modlog_header": {"it": "🛡 Moderazione", "en": "🛡 Moderation"},
     "modlog_dry": {"it": "avrei", "en": "would have"},
+    "modlog_busy": {
+        "it": "{total} azioni in pochi secondi: {parts}. Le prime {shown}:",
+        "en": "{total} actions in a few seconds: {parts}. The first {shown}:",
+    },
     "undo": {"it": "↩️ Annulla #{id}", "en": "↩️ Undo #{id}"},
     "undone": {"it": "↩️ #{id} annullato da {who}", "en": "↩️ #{id} undone by {who}"},
     "team_only": {

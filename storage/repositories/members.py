@@ -65,6 +65,7 @@ class MembersRepo:
         first_name: str = "",
         username: str | None = None,
         message: bool = False,
+        first_seen: datetime | None = None,
     ) -> MemberInfo:
         """Record activity in one atomic upsert (no read-modify-write race between workers).
 
@@ -73,7 +74,7 @@ class MembersRepo:
         increment = 1 if message else 0
         insert = upsert(self._s, Member).values(
             chat_id=chat_id, user_id=user_id, first_name=first_name[:128], username=username,
-            status="member", rights={}, first_seen=now, last_seen=now,
+            status="member", rights={}, first_seen=first_seen or now, last_seen=now,
             message_count=increment, trusted=False,
         )
         statement = insert.on_conflict_do_update(

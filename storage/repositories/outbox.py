@@ -57,6 +57,27 @@ class OutboxRepo:
         }
         await self._s.execute(insert_ignore(self._s, OutboxItem).values(**values))
 
+    async def enqueue_many(self, chat_id: int, method: str, params: list[dict[str, Any]], *,
+                           now: datetime, dedupe_keys: list[str | None]) -> None:
+        """Several rows of one method in one statement (e.g. a spammer's messages)."""
+        values = [
+            {"chat_id": chat_id, "method": method, "params": p, "status": "pending",
+             "not_before": now, "attempts": 0, "dedupe_key": key, "ref_kind": None,
+             "ref_id": None, "created_at": now}
+            for p, key in zip(params, dedupe_keys, strict=True)
+        ]
+        if values:
+            await self._s.execute(insert_ignore(self._s, OutboxItem), values)
+
+    async def mark_sent_many(self, item_ids: list[int], result: dict[str, Any] | None,
+                             now: datetime) -> None:
+        await self._s.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id.in_(item_ids))
+            .values(status="sent", sent_at=now, result=result,
+                    attempts=OutboxItem.attempts + 1)
+        )
+
     async def due(self, now: datetime, limit: int = 200) -> list[OutboxEntry]:
         rows = await self._s.scalars(
             select(OutboxItem)

@@ -76,3 +76,18 @@ class TimersRepo:
     async def last_id(self) -> int:
         row = await self._s.scalar(select(Timer.id).order_by(Timer.id.desc()).limit(1))
         return int(row or 0)
+
+    async def pending_of_kind(self, kind: str, chat_id: int) -> list[TimerInfo]:
+        rows = await self._s.scalars(
+            select(Timer).where(Timer.kind == kind, Timer.chat_id == chat_id,
+                                Timer.done.is_(False)).order_by(Timer.id)
+        )
+        return [TimerInfo(r.id, r.kind, r.chat_id, r.user_id, r.due_at, dict(r.payload))
+                for r in rows]
+
+    async def get(self, timer_id: int) -> TimerInfo | None:
+        row = await self._s.get(Timer, timer_id)
+        if row is None:
+            return None
+        return TimerInfo(row.id, row.kind, row.chat_id, row.user_id, row.due_at,
+                         dict(row.payload))
