@@ -18,8 +18,8 @@ from bot.maintenance import Maintenance
 from bot.moderation_service import ModerationService
 from bot.outbox import OutboxSender
 from bot.policy_loader import load_policy
-from bot.ratelimit import BudgetRateLimiter
 from bot.poller import Poller
+from bot.ratelimit import BudgetRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from bot.tasks import TaskSet
