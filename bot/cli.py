@@ -40,6 +40,19 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the policy file's JSON Schema")
 
+    faq = sub.add_parser("faq", help="FAQ tools")
+    faq_sub = faq.add_subparsers(dest="faq_command", required=True)
+    faq_eval = faq_sub.add_parser("eval", help="accuracy and latency on a labelled set")
+    faq_eval.add_argument("data", type=Path)
+    faq_eval.add_argument("--json", action="store_true", help="one JSON object")
+    faq_eval.add_argument("--threshold", type=float, help="override the confidence threshold")
+
+    esc = sub.add_parser("escalation", help="escalation tools")
+    esc_sub = esc.add_subparsers(dest="esc_command", required=True)
+    esc_eval = esc_sub.add_parser("eval", help="complaint detection on a labelled set")
+    esc_eval.add_argument("data", type=Path)
+    esc_eval.add_argument("--json", action="store_true", help="one JSON object")
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations")
@@ -69,6 +82,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(json.dumps(PolicyFile.model_json_schema(), indent=2, ensure_ascii=False))
         return 0
+    if args.command == "faq":
+        from bot.evals import faq_eval
+
+        return faq_eval(args.data, as_json=args.json, threshold=args.threshold)
+    if args.command == "escalation":
+        from bot.evals import escalation_eval
+
+        return escalation_eval(args.data, as_json=args.json)
     if args.command == "start":
         settings = load_settings()
         if settings.token is None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 from bot.services import Services
 from bot.unit_of_work import maybe_uow
 from policies.texts import RIGHT_FOR_METHOD, text
+from policies.voice import escape_html
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.outbox import OutboxRepo
@@ -20,7 +19,7 @@ async def _chat_label(services: Services, chat_id: int) -> str:
         async with session_scope(services.sessions) as session:
             chat = await ChatsRepo(session).get(chat_id)
     title = chat.title if chat and chat.title else str(chat_id)
-    return f"<b>{html.escape(title)}</b>"
+    return f"<b>{escape_html(title)}</b>"
 
 
 async def to_team(services: Services, body: str, *, dedupe: str | None, topic: str = "") -> None:
@@ -64,6 +63,6 @@ async def chat_unreachable(services: Services, chat_id: int, why: str) -> None:
         return
     body = text(
         "team_chat_unreachable", team_language(services),
-        chat=await _chat_label(services, chat_id), why=html.escape(why[:200]),
+        chat=await _chat_label(services, chat_id), why=escape_html(why[:200]),
     )
     await to_team(services, body, dedupe=f"gone:{chat_id}:{services.clock.now().date()}")

@@ -9,6 +9,7 @@ once when the bot lacks a right.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import random
 from collections import defaultdict
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -101,6 +102,7 @@ class OutboxSender:
             method = "deleteMessages"
             ids = sorted({int(b.params["message_id"]) for b in batch})
             params = {"chat_id": head.chat_id, "message_ids": ids}
+        params = _with_files(params)
         try:
             result = await self._bot.do_api_request(method, api_kwargs=params)
         except InvalidToken:
@@ -212,6 +214,15 @@ def _batches(items: list[OutboxEntry]) -> list[list[OutboxEntry]]:
         chunks[-1].append(item)
         seen.add(message_id)
     return [*chunks, *others]
+
+
+def _with_files(params: dict[str, Any]) -> dict[str, Any]:
+    """Turn stored ``{"__file__": name, "base64": ...}`` values into uploads."""
+    out = dict(params)
+    for key, value in params.items():
+        if isinstance(value, dict) and "__file__" in value:
+            out[key] = InputFile(base64.b64decode(value["base64"]), filename=value["__file__"])
+    return out
 
 
 def _seconds(value: float | timedelta) -> float:

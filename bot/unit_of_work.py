@@ -7,7 +7,7 @@ outbox then sends them) or none are and the update is processed again after a re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -30,6 +30,7 @@ class UnitOfWork:
     outbox_touched: bool = False
     notes: list[str] = field(default_factory=list)
     scratch: dict[str, Any] = field(default_factory=dict)  # handler-to-handler, this update
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 def current_uow() -> UnitOfWork:
@@ -61,3 +62,5 @@ async def unit_of_work(
             raise
         finally:
             _current.reset(token)
+    for callback in uow.after_commit:  # only reached when the commit succeeded
+        await callback()

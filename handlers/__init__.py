@@ -21,6 +21,7 @@ from telegram.ext import (
 from handlers import (
     basic,
     faq,
+    faq_admin,
     membership,
     mod_commands,
     moderation,
@@ -52,6 +53,7 @@ def register(app: Any) -> None:
     app.add_handler(CommandHandler(["start", "help"], basic.cmd_help, filters=COMMANDS),
                     group=2)
     app.add_handler(CommandHandler("rules", basic.cmd_rules, filters=COMMANDS), group=2)
+    app.add_handler(CommandHandler("faq", faq_admin.cmd_faq, filters=COMMANDS), group=2)
     for module in (mod_commands, rule_commands):
         for name in dir(module):
             if name.startswith("cmd_"):

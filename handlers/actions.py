@@ -7,6 +7,7 @@ retries. Dry run is honoured here: a dry-run effect is recorded, not queued.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -140,3 +141,17 @@ async def call(chat_id: int, method: str, params: dict[str, Any], *,
                ref: tuple[str, int] | None = None) -> None:
     """Any other Bot API method, for the rare effect without a helper above."""
     await _enqueue(chat_id, method, params, ref=ref)
+
+
+async def send_document(chat_id: int, filename: str, content: bytes, *,
+                        caption: str | None = None, thread_id: int | None = None) -> None:
+    """A file for the team (exports); the bytes travel in the outbox row, base64-encoded."""
+    params: dict[str, Any] = {
+        "chat_id": chat_id,
+        "document": {"__file__": filename, "base64": base64.b64encode(content).decode()},
+    }
+    if caption:
+        params["caption"] = caption[:1024]
+    if thread_id is not None:
+        params["message_thread_id"] = thread_id
+    await _enqueue(chat_id, "sendDocument", params)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import Update
 
 from bot.context import BotContext
@@ -11,7 +9,7 @@ from handlers import actions
 from handlers.common import chat_language, user_language
 from handlers.views import message_view
 from policies.texts import text
-from policies.voice import render
+from policies.voice import escape_html, render
 
 
 async def cmd_help(update: Update, context: BotContext) -> None:
@@ -23,12 +21,12 @@ async def cmd_help(update: Update, context: BotContext) -> None:
     if view.chat_type == "private":
         lang = user_language(services, view.sender.language_code, view.chat_id)
         about = brand.about.get(lang) or brand.name
-        body = text("help_private", lang, about=html.escape(about), brand=html.escape(brand.name))
+        body = text("help_private", lang, about=escape_html(about), brand=escape_html(brand.name))
         reply = render(brand.voice, lang, body, name=view.sender.first_name)
     else:
         lang = chat_language(services, view.chat_id)
-        body = text("help_group", lang, persona=html.escape(brand.voice.persona),
-                    brand=html.escape(brand.name))
+        body = text("help_group", lang, persona=escape_html(brand.voice.persona),
+                    brand=escape_html(brand.name))
         reply = render(brand.voice, lang, body, greet=False, sign=False)
     await actions.send_message(view.chat_id, reply, reply_to=view.message_id,
                                thread_id=view.thread_id)
@@ -44,8 +42,8 @@ async def cmd_rules(update: Update, context: BotContext) -> None:
     rules = (community.rules if community and community.rules else services.policy.rules)
     rule_text = (rules.get(lang) or next(iter(rules.values()), "")).strip()
     if rule_text:
-        title = html.escape(view.chat_title or services.policy.brand.name)
-        body = f"<b>{text('rules_header', lang, title=title)}</b>\n\n{html.escape(rule_text)}"
+        title = escape_html(view.chat_title or services.policy.brand.name)
+        body = f"<b>{text('rules_header', lang, title=title)}</b>\n\n{escape_html(rule_text)}"
     else:
         body = text("no_rules", lang)
     reply = render(services.policy.brand.voice, lang, body, greet=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from telegram import Message, Update
@@ -12,6 +11,7 @@ from handlers import actions
 from handlers.auth import RIGHT_LABELS, Caller, Refusal, authorize, bot_lacks
 from handlers.common import chat_language
 from policies.texts import text
+from policies.voice import escape_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +50,11 @@ async def begin(update: Update, context: BotContext, right: str | None,
     verdict = await authorize(context, message, right)
     if isinstance(verdict, Refusal):
         label = right_label(verdict.right, lang)
-        await reply(message, html.escape(text(verdict.key, lang, right=label)))
+        await reply(message, escape_html(text(verdict.key, lang, right=label)))
         return None
     needed = bot_needs or right
     if needed and await bot_lacks(context, message.chat.id, needed):
         label = right_label(needed, lang)
-        await reply(message, html.escape(text("bot_missing_right", lang, right=label)))
+        await reply(message, escape_html(text("bot_missing_right", lang, right=label)))
         return None
     return Command(message, verdict, lang, list(context.args or []))

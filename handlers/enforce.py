@@ -6,7 +6,6 @@ the same notices and the same Undo button in the team's moderation log.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from policies.durations import format_duration
 from policies.moderation import Decision, escalate_warning
 from policies.schema import Moderation
 from policies.texts import text
+from policies.voice import escape_html
 from storage.repositories.moderation import EventsRepo, RecentMessagesRepo, WarningsRepo
 
 MUTED = {"can_send_messages": False, "can_send_audios": False, "can_send_documents": False,
@@ -98,8 +98,8 @@ async def clean_up_after(chat_id: int, user_id: int) -> None:
 
 async def _notice(target: Target, action: str, duration: int | None, reason: str, lang: str,
                   count: int, rules: Moderation, event_id: int) -> None:
-    name = html.escape(target.name, quote=False)
-    reason_html = html.escape(reason, quote=False)
+    name = escape_html(target.name)
+    reason_html = escape_html(reason)
     if action == "warn":
         body = text("mod_notice_warn", lang, name=name, reason=reason_html, count=count,
                     limit=rules.warnings.limit)

@@ -6,7 +6,6 @@ worker thread), so the update's transaction is never held open during the embedd
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,7 +23,7 @@ from policies.links import message_link
 from policies.schema import effective_faq
 from policies.texts import text
 from policies.types import MessageView
-from policies.voice import render
+from policies.voice import escape_html, render
 from storage.repositories.faq import FaqRepo
 from storage.repositories.members import MembersRepo
 
@@ -114,7 +113,7 @@ async def _send_answer(context: BotContext, view: MessageView, match: FaqMatch,
         asker_id=view.sender.user_id, language=match.language, score=match.score, now=uow.now,
     )
     voice = services.policy.brand.voice
-    body = render(voice, match.language, html.escape(match.answer),
+    body = render(voice, match.language, escape_html(match.answer),
                   name=view.sender.first_name)
     lang = match.language
     feedback = [(text("faq_helpful", lang), encode("faq", answer_id, "y")),
@@ -132,7 +131,7 @@ async def _link_back(context: BotContext, view: MessageView, match: FaqMatch,
     if link is None:
         return
     body = text("faq_repeat", match.language, formal=voice.formality == "formal",
-                link=html.escape(link))
+                link=escape_html(link))
     await actions.send_message(view.chat_id, render(voice, match.language, body, greet=False,
                                                     sign=False),
                                reply_to=view.message_id, thread_id=view.thread_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
@@ -14,6 +13,7 @@ from bot.notices import team_language
 from bot.unit_of_work import current_uow
 from handlers import actions
 from policies.texts import text
+from policies.voice import escape_html
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.members import MembersRepo
 
@@ -79,7 +79,7 @@ async def _tell_team(context: BotContext, chat_id: int, title: str, new: ChatMem
     if team_chat is None or chat_id == team_chat:
         return
     lang = team_language(services)
-    label = f"<b>{html.escape(title)}</b>"
+    label = f"<b>{escape_html(title)}</b>"
     if new.status in (ChatMember.LEFT, ChatMember.BANNED):
         body = text("bot_removed", lang, chat=label)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import timedelta
 
 from telegram import Update
@@ -16,6 +15,7 @@ from handlers.enforce import UNMUTED, Target, enforce
 from handlers.targets import DurationError, Resolved, Unresolved, resolve, split_duration
 from policies.moderation import Decision, RuleResult
 from policies.texts import text
+from policies.voice import escape_html
 from storage.repositories.moderation import EventsRepo, WarningsRepo
 
 RESTRICT = "can_restrict_members"
@@ -24,12 +24,12 @@ RESTRICT = "can_restrict_members"
 async def _target(cmd: Command, context: BotContext) -> Resolved | None:
     found = await resolve(cmd.message, cmd.args)
     if isinstance(found, Unresolved):
-        await reply(cmd.message, html.escape(text(found.key, cmd.lang, who=found.who)))
+        await reply(cmd.message, escape_html(text(found.key, cmd.lang, who=found.who)))
         return None
     if found.user_id is not None:
         why = await protected_target(context, cmd.chat_id, found.user_id)
         if why is not None:
-            await reply(cmd.message, html.escape(text(why, cmd.lang)))
+            await reply(cmd.message, escape_html(text(why, cmd.lang)))
             return None
     return found
 
@@ -44,7 +44,7 @@ async def _act(update: Update, context: BotContext, action: str, *, warn: bool =
     try:
         duration, reason = split_duration(found.args)
     except DurationError as exc:
-        await reply(cmd.message, html.escape(str(exc)))
+        await reply(cmd.message, escape_html(str(exc)))
         return
     services = context.services
     rules = services.moderation.rules(cmd.chat_id,
@@ -59,8 +59,8 @@ async def _act(update: Update, context: BotContext, action: str, *, warn: bool =
                     thread_id=cmd.thread_id, sender_chat_id=found.sender_chat_id)
     await enforce(target, decision, rules, cmd.lang, dry_run=False, by=cmd.caller.user_id)
     if not warn:
-        what = f"{action} {html.escape(found.name)}"
-        await reply(cmd.message, html.escape(text("mod_done", cmd.lang, what=what)))
+        what = f"{action} {escape_html(found.name)}"
+        await reply(cmd.message, escape_html(text("mod_done", cmd.lang, what=what)))
 
 
 async def cmd_ban(update: Update, context: BotContext) -> None:
@@ -86,7 +86,7 @@ async def _lift(update: Update, context: BotContext, action: str) -> None:
     found = await resolve(cmd.message, cmd.args)
     if isinstance(found, Unresolved) or found.user_id is None:
         key = found.key if isinstance(found, Unresolved) else "need_target"
-        await reply(cmd.message, html.escape(text(key, cmd.lang)))
+        await reply(cmd.message, escape_html(text(key, cmd.lang)))
         return
     if action == "unmute":
         await actions.restrict(cmd.chat_id, found.user_id, until=None, permissions=UNMUTED)
@@ -96,8 +96,8 @@ async def _lift(update: Update, context: BotContext, action: str) -> None:
     await EventsRepo(uow.session).add(chat_id=cmd.chat_id, user_id=found.user_id,
                                       message_id=None, action=action, reasons="manual",
                                       now=uow.now, by=cmd.caller.user_id)
-    what = f"{action} {html.escape(found.name)}"
-    await reply(cmd.message, html.escape(text("mod_done", cmd.lang, what=what)))
+    what = f"{action} {escape_html(found.name)}"
+    await reply(cmd.message, escape_html(text("mod_done", cmd.lang, what=what)))
 
 
 async def cmd_unban(update: Update, context: BotContext) -> None:
@@ -122,7 +122,7 @@ async def _warnings(update: Update, context: BotContext, *, remove: bool) -> Non
         return
     found = await resolve(cmd.message, cmd.args)
     if isinstance(found, Unresolved) or found.user_id is None:
-        await reply(cmd.message, html.escape(text("need_target", cmd.lang)))
+        await reply(cmd.message, escape_html(text("need_target", cmd.lang)))
         return
     uow, services = current_uow(), context.services
     rules = services.moderation.rules(cmd.chat_id,
@@ -132,12 +132,12 @@ async def _warnings(update: Update, context: BotContext, *, remove: bool) -> Non
         await repo.remove_last(cmd.chat_id, found.user_id)
     since = uow.now - timedelta(seconds=rules.warnings.window)
     active = await repo.active(cmd.chat_id, found.user_id, since)
-    name, limit = html.escape(found.name), rules.warnings.limit
+    name, limit = escape_html(found.name), rules.warnings.limit
     if remove:
         body = text("mod_unwarned", cmd.lang, name=name, count=len(active), limit=limit)
     elif not active:
         body = text("mod_no_warnings", cmd.lang, name=name)
     else:
-        items = "\n".join(f"• {html.escape(w.reason)}" for w in active)
+        items = "\n".join(f"• {escape_html(w.reason)}" for w in active)
         body = text("mod_warns", cmd.lang, name=name, count=len(active), limit=limit, list=items)
     await reply(cmd.message, body)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import Update
 
 from bot.context import BotContext
@@ -14,6 +12,7 @@ from handlers.auth import is_team_member
 from handlers.enforce import UNMUTED
 from policies.callbacks import decode, encode
 from policies.texts import text
+from policies.voice import escape_html
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.members import MembersRepo
 from storage.repositories.moderation import EventInfo, EventsRepo
@@ -66,16 +65,16 @@ async def _line(event: EventInfo, lang: str) -> str:
     chat = await ChatsRepo(uow.session).get(event.chat_id)
     member = (await MembersRepo(uow.session).get(event.chat_id, event.user_id)
               if event.user_id else None)
-    who = html.escape(member.first_name if member and member.first_name else
+    who = escape_html(member.first_name if member and member.first_name else
                       str(event.user_id or "?"))
     if member and member.username:
-        who += f" (@{html.escape(member.username, quote=False)})"
-    where = html.escape(chat.title if chat and chat.title else str(event.chat_id), quote=False)
+        who += f" (@{escape_html(member.username)})"
+    where = escape_html(chat.title if chat and chat.title else str(event.chat_id))
     verb = f"{text('modlog_dry', lang)} {event.action}" if event.dry_run else event.action
     by = f" · by {event.by_user_id}" if event.by_user_id else ""
-    excerpt = f"\n   «{html.escape(event.excerpt[:120], quote=False)}»" if event.excerpt else ""
+    excerpt = f"\n   «{escape_html(event.excerpt[:120])}»" if event.excerpt else ""
     return (f"#{event.id} {ICONS.get(event.action, '•')} {verb}: {who} in {where} — "
-            f"{html.escape(event.reasons, quote=False)}{by}{excerpt}")
+            f"{escape_html(event.reasons)}{by}{excerpt}")
 
 
 async def on_undo(update: Update, context: BotContext) -> None:
@@ -103,7 +102,7 @@ async def on_undo(update: Update, context: BotContext) -> None:
         await actions.restrict(event.chat_id, event.user_id, until=None, permissions=UNMUTED)
     else:
         await actions.unban(event.chat_id, event.user_id)
-    who = html.escape(query.from_user.first_name, quote=False)
+    who = escape_html(query.from_user.first_name)
     done = text("undone", lang, id=event.id, who=who)
     await actions.answer_callback(query.id, done)
     team = context.services.policy.team

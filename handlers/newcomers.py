@@ -7,7 +7,6 @@ notice per raid.
 
 from __future__ import annotations
 
-import html
 from datetime import timedelta
 
 from telegram import Update, User
@@ -23,6 +22,7 @@ from policies.callbacks import decode, encode
 from policies.durations import format_duration
 from policies.schema import Moderation
 from policies.texts import text
+from policies.voice import escape_html
 from storage.repositories.members import MembersRepo
 from storage.repositories.timers import TimersRepo
 
@@ -63,7 +63,7 @@ async def announce_raid(context: BotContext, chat_id: int, title: str, rules: Mo
                         joins: int) -> None:
     services = context.services
     lang = team_language(services)
-    body = text("raid_on", lang, chat=f"<b>{html.escape(title)}</b>", joins=joins,
+    body = text("raid_on", lang, chat=f"<b>{escape_html(title)}</b>", joins=joins,
                 seconds=rules.raid.seconds, duration=format_duration(rules.raid.duration))
     minute = int(current_uow().now.timestamp() // 60)
     await to_team(services, body, dedupe=f"raid:{chat_id}:{minute}", topic="moderation")
@@ -98,7 +98,7 @@ async def send_prompt(chat_id: int, prompt_timer_id: int, raid_active: bool,
         return  # during a raid the bot stays silent; newcomers stay restricted
     for timer in waiting:
         await timers.merge_payload(timer.id, {"prompt": prompt_timer_id})
-    names = ", ".join(html.escape(str(t.payload.get("name", "")), quote=False)
+    names = ", ".join(escape_html(str(t.payload.get("name", "")))
                       for t in waiting[:20])
     body = text("verify_prompt", lang, names=names,
                 timeout=format_duration(rules.new_members.timeout))

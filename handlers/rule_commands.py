@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any, get_args
 
 from telegram import Update
@@ -21,6 +20,7 @@ from policies.moderation import Decision, RuleResult
 from policies.patterns import PatternError, compile_pattern
 from policies.schema import Action, BlockRule, Lock
 from policies.texts import text
+from policies.voice import escape_html
 from storage.repositories.members import MembersRepo
 from storage.repositories.moderation import EventsRepo, SpamSamplesRepo
 from storage.repositories.settings import ChatSettingsRepo
@@ -61,12 +61,12 @@ async def _trust(update: Update, context: BotContext, trusted: bool) -> None:
         return
     found = await resolve(cmd.message, cmd.args)
     if isinstance(found, Unresolved) or found.user_id is None:
-        await reply(cmd.message, html.escape(text("need_target", cmd.lang)))
+        await reply(cmd.message, escape_html(text("need_target", cmd.lang)))
         return
     uow = current_uow()
     await MembersRepo(uow.session).set_trusted(cmd.chat_id, found.user_id, trusted, uow.now)
     verb = "approve" if trusted else "unapprove"
-    await reply(cmd.message, html.escape(text("mod_done", cmd.lang,
+    await reply(cmd.message, escape_html(text("mod_done", cmd.lang,
                                               what=f"{verb} {found.name}")))
 
 
@@ -87,7 +87,7 @@ async def _lock(update: Update, context: BotContext, on: bool) -> None:
                mod.rules(cmd.chat_id, await mod.chat_settings(cmd.chat_id)).locks]
     if not cmd.args or any(a not in KNOWN_LOCKS for a in cmd.args):
         bad = next((a for a in cmd.args if a not in KNOWN_LOCKS), "")
-        await reply(cmd.message, html.escape(text("unknown_lock", cmd.lang, lock=bad,
+        await reply(cmd.message, escape_html(text("unknown_lock", cmd.lang, lock=bad,
                                                   known=", ".join(KNOWN_LOCKS))))
         return
     wanted = [*current, *(a for a in cmd.args if a not in current)] if on else [
@@ -99,7 +99,7 @@ async def _lock(update: Update, context: BotContext, on: bool) -> None:
 def _locks_text(locks: list[str], lang: str) -> str:
     if not locks:
         return text("locks_none", lang)
-    return html.escape(text("locks_list", lang, locks=", ".join(locks)))
+    return escape_html(text("locks_list", lang, locks=", ".join(locks)))
 
 
 async def cmd_lock(update: Update, context: BotContext) -> None:
@@ -130,26 +130,26 @@ async def cmd_blocklist(update: Update, context: BotContext) -> None:
     if sub == "list":
         rules = mod.rules(cmd.chat_id, await mod.chat_settings(cmd.chat_id))
         items = [f"• {r.term or 're:' + (r.regex or '')} → {r.action}" for r in rules.blocklist]
-        await reply(cmd.message, html.escape(text("blocklist_list", cmd.lang, count=len(items),
+        await reply(cmd.message, escape_html(text("blocklist_list", cmd.lang, count=len(items),
                                                   items="\n".join(items[:100]))))
         return
     if sub == "add" and rest:
         rule = _parse_rule(rest)
         if isinstance(rule, str):
-            await reply(cmd.message, html.escape(rule if rule else
+            await reply(cmd.message, escape_html(rule if rule else
                                                  text("blocklist_usage", cmd.lang)))
             return
         await _put(context, cmd, BLOCKLIST_KEY,
                    [*added, rule.model_dump(exclude_none=True)])
-        await reply(cmd.message, html.escape(text("mod_done", cmd.lang, what=f"+ {rest[0]}")))
+        await reply(cmd.message, escape_html(text("mod_done", cmd.lang, what=f"+ {rest[0]}")))
         return
     if sub == "rm" and rest:
         term = " ".join(rest)
         kept = [r for r in added if r.get("term") != term and f"re:{r.get('regex')}" != term]
         await _put(context, cmd, BLOCKLIST_KEY, kept)
-        await reply(cmd.message, html.escape(text("mod_done", cmd.lang, what=f"- {term}")))
+        await reply(cmd.message, escape_html(text("mod_done", cmd.lang, what=f"- {term}")))
         return
-    await reply(cmd.message, html.escape(text("blocklist_usage", cmd.lang)))
+    await reply(cmd.message, escape_html(text("blocklist_usage", cmd.lang)))
 
 
 def _parse_rule(words: list[str]) -> BlockRule | str:
@@ -183,14 +183,14 @@ async def _verdict(update: Update, context: BotContext, is_spam: bool) -> None:
         return
     reply_to = cmd.message.reply_to_message
     if reply_to is None:
-        await reply(cmd.message, html.escape(text("need_target", cmd.lang)))
+        await reply(cmd.message, escape_html(text("need_target", cmd.lang)))
         return
     uow, mod = current_uow(), context.services.moderation
     author = reply_to.from_user
     if is_spam and author is not None and reply_to.sender_chat is None:
         why = await protected_target(context, cmd.chat_id, author.id)
         if why is not None:
-            await reply(cmd.message, html.escape(text(why, cmd.lang)))
+            await reply(cmd.message, escape_html(text(why, cmd.lang)))
             return
     event = await EventsRepo(uow.session).by_notice(cmd.chat_id, reply_to.message_id)
     sample = event.excerpt if event else (reply_to.text or reply_to.caption or "")
@@ -211,7 +211,7 @@ async def _verdict(update: Update, context: BotContext, is_spam: bool) -> None:
         await actions.unban(cmd.chat_id, event.user_id)
         await actions.restrict(cmd.chat_id, event.user_id, until=None, permissions=UNMUTED)
     what = "spam" if is_spam else "not spam"
-    await reply(cmd.message, html.escape(text("mod_done", cmd.lang, what=what)))
+    await reply(cmd.message, escape_html(text("mod_done", cmd.lang, what=what)))
 
 
 async def cmd_spam(update: Update, context: BotContext) -> None:
@@ -234,12 +234,12 @@ async def cmd_why(update: Update, context: BotContext) -> None:
         event = (await repo.by_notice(cmd.chat_id, reply_to.message_id)
                  or await repo.by_message(cmd.chat_id, reply_to.message_id))
     if event is None:
-        await reply(cmd.message, html.escape(text("why_none", cmd.lang)))
+        await reply(cmd.message, escape_html(text("why_none", cmd.lang)))
         return
     dry = text("dry_suffix", cmd.lang) if event.dry_run else ""
     body = text("why", cmd.lang, reasons=event.reasons, action=event.action, dry=dry,
                 at=event.at.strftime("%Y-%m-%d %H:%M UTC"))
-    await reply(cmd.message, html.escape(body))
+    await reply(cmd.message, escape_html(body))
 
 
 async def cmd_reload(update: Update, context: BotContext) -> None:
@@ -249,7 +249,7 @@ async def cmd_reload(update: Update, context: BotContext) -> None:
     admins = await fetch_admins(context, cmd.chat_id)
     await store_admins(cmd.chat_id, admins)
     context.services.moderation.invalidate(cmd.chat_id)
-    await reply(cmd.message, html.escape(text("reloaded", cmd.lang, admins=len(admins))))
+    await reply(cmd.message, escape_html(text("reloaded", cmd.lang, admins=len(admins))))
 
 
 async def cmd_mode(update: Update, context: BotContext) -> None:
@@ -260,4 +260,4 @@ async def cmd_mode(update: Update, context: BotContext) -> None:
         await _put(context, cmd, MODE_KEY, cmd.args[0])
     mod = context.services.moderation
     mode = mod.rules(cmd.chat_id, await mod.chat_settings(cmd.chat_id)).mode
-    await reply(cmd.message, html.escape(f"moderation.mode = {mode}"))
+    await reply(cmd.message, escape_html(f"moderation.mode = {mode}"))

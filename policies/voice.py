@@ -24,6 +24,11 @@ class Rendered:
     language: str
 
 
+def escape_html(text: str, quote: bool = False) -> str:
+    """Escape member-supplied text for Telegram HTML (quotes only matter inside attributes)."""
+    return html.escape(text, quote=quote)
+
+
 def pick_language(wanted: str | None, available: list[str] | tuple[str, ...],
                   default: str) -> str:
     """``wanted`` if the brand speaks it, else the default, else whatever is available."""
@@ -45,11 +50,11 @@ def render(voice: Voice, lang: str, body_html: str, *, name: str | None = None,
     greeting = voice.greeting.get(lang)
     if greet and greeting and name:
         flourish = " 👋" if voice.emoji == "many" else ""
-        parts.append(html.escape(greeting).replace("{name}", html.escape(name)) + flourish)
+        parts.append(escape_html(greeting).replace("{name}", escape_html(name)) + flourish)
     parts.append(body_html)
     sign_off = voice.sign_off.get(lang)
     if sign and sign_off:
-        parts.append(html.escape(sign_off))
+        parts.append(escape_html(sign_off))
     text = "\n\n".join(p for p in parts if p)
     if voice.emoji == "none":
         text = strip_emoji(text)

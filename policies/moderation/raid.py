@@ -1,0 +1,121 @@
+"""Raid detection: a burst of joins switches a chat into raid mode for a while.
+
+Raids bring hundreds of accounts in minutes, sometimes to grab the group's username. The
+handler asks `observe_join` on every join; while the state is active it restricts new joins
+and posts one summary instead of a notice per member (Rose's antiraid does the same).
+Raid mode ends by itself `duration` seconds after the last trigger: a join that keeps the
+rate at the threshold, or spam observed during the raid.
+
+In memory and bounded: per chat only the join times inside the window are kept (at most
+`max_joins_kept`), and at most `max_chats` chats are tracked, least recently seen dropped
+first. Losing this state on restart is acceptable: a raid that continues re-triggers at once.
+Not thread-safe; use it from the event loop only.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class RaidState:
+    """Where a chat stands after a join (or spam) was observed.
+
+    Attributes:
+        active: raid mode is on at this moment.
+        started_now: this observation switched raid mode on (post the summary once).
+        ends_at: when raid mode ends unless triggered again; None when inactive.
+        joins_in_window: joins within the last `seconds`, this one included.
+    """
+
+    active: bool
+    started_now: bool
+    ends_at: float | None
+    joins_in_window: int
+
+
+@dataclass(slots=True)
+class _Chat:
+    joins: deque[float] = field(default_factory=deque)
+    ends_at: float | None = None
+
+
+class RaidDetector:
+    """Counts joins per chat in a sliding window and keeps each chat's raid deadline."""
+
+    def __init__(
+        self,
+        joins: int,
+        seconds: int,
+        duration: int,
+        *,
+        max_chats: int = 10_000,
+        max_joins_kept: int = 5_000,
+    ) -> None:
+        if joins < 1 or seconds <= 0 or duration <= 0:
+            raise ValueError("joins, seconds and duration must be positive")
+        self.joins = joins
+        self.seconds = seconds
+        self.duration = duration
+        self._max_chats = max_chats
+        self._max_kept = max(max_joins_kept, joins)
+        self._chats: OrderedDict[int, _Chat] = OrderedDict()
+
+    def observe_join(self, chat_id: int, now: float) -> RaidState:
+        """Record a join at `now`; start or extend raid mode at `joins` in `seconds`."""
+        chat = self._chat(chat_id, now)
+        chat.joins.append(now)
+        if len(chat.joins) > self._max_kept:
+            chat.joins.popleft()
+        count = len(chat.joins)
+        was_active = self._active(chat, now)
+        if count >= self.joins:
+            chat.ends_at = now + self.duration
+        active = self._active(chat, now)
+        return RaidState(active, active and not was_active, chat.ends_at if active else None,
+                         count)
+
+    def observe_spam(self, chat_id: int, now: float) -> RaidState:
+        """Spam during a raid keeps raid mode on; spam alone does not start it."""
+        chat = self._chat(chat_id, now)
+        if self._active(chat, now):
+            chat.ends_at = now + self.duration
+        return self._state(chat, now)
+
+    def state(self, chat_id: int, now: float) -> RaidState:
+        """The chat's state at `now` without recording anything."""
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return RaidState(False, False, None, 0)
+        self._prune(chat, now)
+        return self._state(chat, now)
+
+    def __len__(self) -> int:
+        """How many chats are tracked (for memory checks)."""
+        return len(self._chats)
+
+    def _chat(self, chat_id: int, now: float) -> _Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            chat = self._chats[chat_id] = _Chat()
+            while len(self._chats) > self._max_chats:
+                self._chats.popitem(last=False)
+        else:
+            self._chats.move_to_end(chat_id)
+        self._prune(chat, now)
+        return chat
+
+    def _prune(self, chat: _Chat, now: float) -> None:
+        since = now - self.seconds
+        while chat.joins and chat.joins[0] <= since:
+            chat.joins.popleft()
+        if chat.ends_at is not None and chat.ends_at <= now:
+            chat.ends_at = None
+
+    def _active(self, chat: _Chat, now: float) -> bool:
+        return chat.ends_at is not None and chat.ends_at > now
+
+    def _state(self, chat: _Chat, now: float) -> RaidState:
+        active = self._active(chat, now)
+        return RaidState(active, False, chat.ends_at if active else None, len(chat.joins))
