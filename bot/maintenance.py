@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 
 from bot.services import Services
 from bot.unit_of_work import unit_of_work
-from handlers import modlog, newcomers
+from handlers import cases, faq, modlog, newcomers
 from handlers.common import chat_language
+from storage.repositories.cases import CasesRepo
 from storage.repositories.inbox import InboxRepo
 from storage.repositories.moderation import RecentMessagesRepo
 from storage.repositories.timers import TimerInfo, TimersRepo
@@ -36,9 +37,19 @@ async def _prompt_due(services: Services, timer: TimerInfo) -> None:
                                 chat_language(services, timer.chat_id))
 
 
+async def _unanswered(services: Services, timer: TimerInfo) -> None:
+    await cases.unanswered_due(services, int(timer.payload.get("question", 0)))
+
+
+async def _remind(services: Services, timer: TimerInfo) -> None:
+    await cases.remind_due(services, int(timer.payload.get("case", 0)))
+
+
 TIMER_HANDLERS: dict[str, TimerHandler] = {
     newcomers.VERIFY: _verify_expired,
     newcomers.PROMPT: _prompt_due,
+    faq.UNANSWERED: _unanswered,
+    cases.REMIND: _remind,
 }
 INBOX_KEEP = timedelta(days=2)
 RECENT_KEEP = timedelta(hours=48)  # Telegram lets bots delete messages for 48 hours
@@ -87,4 +98,6 @@ class Maintenance:
         self._last_purge = now
         async with unit_of_work(services.sessions, None, now) as uow:
             await InboxRepo(uow.session).purge_done(now - INBOX_KEEP)
+            retention = timedelta(seconds=services.policy.escalation.retention)
+            await CasesRepo(uow.session).expire_texts(now - retention)
             await RecentMessagesRepo(uow.session).purge(now - RECENT_KEEP)

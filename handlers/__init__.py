@@ -1,9 +1,10 @@
 """Handler order lives here, in one place.
 
 Groups: -3 preparation that must not hold the database (FAQ matching in a thread), -2 guards,
--1 tracking, 0 moderation, 1 FAQ and reputation, 2 commands and callbacks.
-Commands never fire on edited messages (PTB's CommandHandler does by default: editing /ban
-would ban again).
+-1 tracking, 0 moderation, 1 FAQ answers, 2 commands and buttons, 3 escalation watch
+(complaints, '@admin'), 4 the team's replies to cards. Only one handler per group runs for an
+update. Commands never fire on edited messages (PTB's CommandHandler does by default: editing
+/ban would ban again).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from telegram.ext import (
 
 from handlers import (
     basic,
+    case_buttons,
+    escalation,
     faq,
     faq_admin,
     membership,
@@ -31,6 +34,8 @@ from handlers import (
 )
 
 COMMANDS = filters.UpdateType.MESSAGE
+WATCHED = (filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION)
+           & ~filters.COMMAND)
 MODERATED = (
     filters.ChatType.GROUPS
     & (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
@@ -54,6 +59,16 @@ def register(app: Any) -> None:
                     group=2)
     app.add_handler(CommandHandler("rules", basic.cmd_rules, filters=COMMANDS), group=2)
     app.add_handler(CommandHandler("faq", faq_admin.cmd_faq, filters=COMMANDS), group=2)
+    for name, callback in (("report", escalation.cmd_report),
+                           ("escalate", escalation.cmd_escalate),
+                           ("open", case_buttons.cmd_open), ("case", case_buttons.cmd_case)):
+        app.add_handler(CommandHandler(name, callback, filters=COMMANDS), group=2)
+    app.add_handler(CallbackQueryHandler(case_buttons.on_case_button, pattern=r"^case:"),
+                    group=2)
+    app.add_handler(MessageHandler(WATCHED, escalation.watch), group=3)
+    app.add_handler(MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND
+                                   & filters.UpdateType.MESSAGE, case_buttons.on_team_reply),
+                    group=4)
     for module in (mod_commands, rule_commands):
         for name in dir(module):
             if name.startswith("cmd_"):

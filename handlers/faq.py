@@ -16,6 +16,7 @@ from bot.outbox import on_sent
 from bot.unit_of_work import current_uow
 from handlers import actions
 from handlers.common import chat_language
+from handlers.sentiment import complaint_of
 from handlers.views import message_view
 from policies.callbacks import decode, encode
 from policies.faq import DEFAULT_THRESHOLD, FaqMatch, detect_language, is_question
@@ -26,8 +27,10 @@ from policies.types import MessageView
 from policies.voice import escape_html, render
 from storage.repositories.faq import FaqRepo
 from storage.repositories.members import MembersRepo
+from storage.repositories.timers import TimersRepo
 
 PREPARED = "faq"
+UNANSWERED = "unanswered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +61,14 @@ async def prepare(update: Update, context: BotContext) -> None:
         return
     services = context.services
     faq = effective_faq(services.policy, view.chat_id)
-    if not faq.enabled:
+    if not faq.enabled or view.chat_id == services.policy.team.chat_id:
         return
     languages = services.policy.brand.languages
     lang = detect_language(view.text, chat_language(services, view.chat_id), languages)
     if not is_question(view.text, lang):
         return
+    if complaint_of(services, view.text, lang).flagged:
+        return  # a complaint gets a person (a case), not a cheerful canned answer
     match = await services.faq.match(view.text, lang, faq.threshold or DEFAULT_THRESHOLD)
     current_uow().scratch[PREPARED] = Prepared(view, lang, match)
 
@@ -83,9 +88,10 @@ async def answer(update: Update, context: BotContext) -> None:
         if member is not None and member.is_admin:
             return  # admins answer, they are not answered
     if match is None:
-        await repo.add_question(chat_id=view.chat_id, message_id=view.message_id,
-                                thread_id=view.thread_id, asker_id=sender.user_id,
-                                text=view.text, language=prepared.language, now=uow.now)
+        question_id = await repo.add_question(
+            chat_id=view.chat_id, message_id=view.message_id, thread_id=view.thread_id,
+            asker_id=sender.user_id, text=view.text, language=prepared.language, now=uow.now)
+        await _watch_unanswered(context, view, question_id)
         return
     faq = effective_faq(context.services.policy, view.chat_id)
     if await repo.count_answers_to(view.chat_id, sender.user_id,
@@ -102,6 +108,18 @@ async def answer(update: Update, context: BotContext) -> None:
         await _link_back(context, view, match, previous.answer_message_id)
         return
     await _send_answer(context, view, match, prepared.language)
+
+
+async def _watch_unanswered(context: BotContext, view: MessageView, question_id: int) -> None:
+    """If nobody on the team answers within the configured time, it becomes a case."""
+    config = context.services.policy.escalation.unanswered_questions
+    if not config.enabled or view.chat_type == "private":
+        return
+    uow = current_uow()
+    await TimersRepo(uow.session).add(
+        UNANSWERED, uow.now + timedelta(seconds=config.after), chat_id=view.chat_id,
+        payload={"question": question_id, "title": view.chat_title,
+                 "username": view.chat_username}, dedupe_key=f"unanswered:{question_id}")
 
 
 async def _send_answer(context: BotContext, view: MessageView, match: FaqMatch,
@@ -160,3 +178,18 @@ async def on_feedback(update: Update, context: BotContext) -> None:
         return
     key = "faq_thanks" if helpful else "faq_thanks_not_helpful"
     await actions.answer_callback(query.id, text(key, lang))
+    if not helpful and recorded:
+        await _escalate_not_helpful(context, int(parts[0]))
+
+
+async def _escalate_not_helpful(context: BotContext, answer_id: int) -> None:
+    from handlers.cases import question_case
+
+    uow = current_uow()
+    repo = FaqRepo(uow.session)
+    answer = await repo.answer(answer_id)
+    if answer is None:
+        return
+    question = await repo.question_at(answer.chat_id, answer.question_message_id)
+    if question is not None:
+        await question_case(context.services, question, f"faq:{answer.entry_id} not helpful")

@@ -10,8 +10,10 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.unit_of_work import current_uow
+from handlers.cases import message_key, open_case
 from handlers.common import chat_language
 from handlers.enforce import Target, enforce
+from handlers.escalation import new_case
 from handlers.newcomers import announce_raid
 from handlers.views import SERVICE_USER_IDS, message_view
 from policies.moderation import MemberHistory
@@ -27,6 +29,8 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     if sender is not None and sender.user_id in SERVICE_USER_IDS and view.sender_chat_id is None:
         return
     services, uow = context.services, current_uow()
+    if view.chat_id == services.policy.team.chat_id:
+        return  # the team's own chat is not a community
     mod = services.moderation
     settings = await mod.chat_settings(view.chat_id)
     rules = mod.rules(view.chat_id, settings)
@@ -59,6 +63,10 @@ async def on_group_message(update: Update, context: BotContext) -> None:
                   dry_run=dry_run, notify=not raid)
     if removing and not dry_run:
         mod.note_removed(view.chat_id, target.user_id or 0, now)
+    if decision.review:
+        lang = chat_language(services, view.chat_id)
+        case = new_case(view, "moderation", "normal", decision.summary, lang, services)
+        await open_case(services, case, message_key(view.chat_id, view.message_id))
     if decision.delete and not mod.dry_run(view.chat_id, settings):
         raise ApplicationHandlerStop
 

@@ -185,6 +185,55 @@ TEXTS.update({
     },
 })
 
+TEXTS.update({
+    "report_how": {
+        "it": "Rispondi con /report al messaggio da segnalare.",
+        "en": "Reply /report to the message you want to flag.",
+    },
+    "report_ok": {
+        "it": "Grazie, ho avvisato il team.", "en": "Thanks, I've told the team.",
+    },
+    "report_rate_limited": {
+        "it": "Hai già fatto diverse segnalazioni: il team le sta guardando.",
+        "en": "You've sent several reports already: the team is looking at them.",
+    },
+    "report_off": {"it": "Le segnalazioni sono disattivate qui.", "en": "Reports are off here."},
+    "case_prompt": {
+        "it": "✍️ Scrivi la risposta per il caso #{id} rispondendo a questo messaggio.",
+        "en": "✍️ Write the answer for case #{id} as a reply to this message.",
+    },
+    "case_stale": {
+        "it": "Il caso #{id} è già {status}.", "en": "Case #{id} is already {status}.",
+    },
+    "case_done": {"it": "Fatto (#{id}).", "en": "Done (#{id})."},
+    "case_draft": {
+        "it": "📝 Bozza di {who} per il caso #{id} (serve l'approvazione di un altro membro del team):\n\n{text}",
+        "en": "📝 Draft by {who} for case #{id} (another team member must approve):\n\n{text}",
+    },
+    "case_approve": {"it": "✅ Approva e pubblica", "en": "✅ Approve and post"},
+    "case_own_draft": {
+        "it": "Serve l'approvazione di un altro membro del team.",
+        "en": "Another team member has to approve it.",
+    },
+    "case_replied": {
+        "it": "💬 Risposta pubblicata per il caso #{id}.",
+        "en": "💬 Answer posted for case #{id}.",
+    },
+    "case_remind": {
+        "it": "⏰ Il caso #{id} aspetta ancora qualcuno che lo prenda.",
+        "en": "⏰ Case #{id} is still waiting for someone to claim it.",
+    },
+    "case_faq_confirm": {
+        "it": "📚 Salvo come FAQ «{id}»?\nDomanda: {question}\nRisposta: {answer}",
+        "en": "📚 Save as FAQ “{id}”?\nQuestion: {question}\nAnswer: {answer}",
+    },
+    "case_faq_confirm_button": {"it": "✅ Conferma", "en": "✅ Confirm"},
+    "case_faq_saved": {"it": "📚 Salvata la FAQ «{id}».", "en": "📚 Saved FAQ “{id}”."},
+    "open_cases": {"it": "Casi aperti ({count}):", "en": "Open cases ({count}):"},
+    "no_open_cases": {"it": "Nessun caso aperto. 🎉", "en": "No open cases. 🎉"},
+    "no_case": {"it": "Nessun caso #{id}.", "en": "No case #{id}."},
+})
+
 RIGHT_FOR_METHOD: Final[dict[str, str]] = {
     "deleteMessage": "can_delete_messages",
     "deleteMessages": "can_delete_messages",

@@ -286,3 +286,58 @@ class Timer(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Case(Base):
+    """Something the brand team must see: durable, updated by several triggers, never lost."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status", "status", "created_at"),
+        Index("ix_cases_card", "card_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    chat_id: Mapped[int]
+    chat_title: Mapped[str] = mapped_column(String(256), default="")
+    chat_username: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[int | None]
+    thread_id: Mapped[int | None]
+    author_id: Mapped[int | None]
+    author_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(8), default="it")
+    text: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    reporters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    assignee_id: Mapped[int | None]
+    assignee_name: Mapped[str | None] = mapped_column(String(128))
+    resolved_by: Mapped[str | None] = mapped_column(String(128))
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    reply_message_id: Mapped[int | None]
+    card_chat_id: Mapped[int | None]
+    card_message_id: Mapped[int | None]
+    prompt_message_id: Mapped[int | None]
+    version: Mapped[int] = mapped_column(default=1)
+    dedupe_key: Mapped[str | None] = mapped_column(String(96), unique=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class Draft(Base):
+    """A brand reply waiting for a second team member's approval (sensitive cases)."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int]
+    author_name: Mapped[str] = mapped_column(String(128), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    approved_by: Mapped[int | None]
+    created_at: Mapped[datetime]

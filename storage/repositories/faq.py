@@ -21,10 +21,28 @@ class StoredEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionInfo:
+    id: int
+    chat_id: int
+    message_id: int
+    thread_id: int | None
+    asker_id: int
+    text: str
+    language: str
+    status: str
+
+
+def _question(row: Question) -> QuestionInfo:
+    return QuestionInfo(row.id, row.chat_id, row.message_id, row.thread_id, row.asker_id,
+                        row.text, row.language, row.status)
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerInfo:
     id: int
     chat_id: int
     entry_id: str
+    question_message_id: int
     asker_id: int
     answer_message_id: int | None
     at: datetime
@@ -33,7 +51,8 @@ class AnswerInfo:
 
 
 def _answer(row: FaqAnswer) -> AnswerInfo:
-    return AnswerInfo(row.id, row.chat_id, row.entry_id, row.asker_id, row.answer_message_id,
+    return AnswerInfo(row.id, row.chat_id, row.entry_id, row.question_message_id, row.asker_id,
+                      row.answer_message_id,
                       row.at, row.helpful, row.not_helpful)
 
 
@@ -187,3 +206,20 @@ class FaqRepo:
             Question.chat_id == chat_id, Question.status.in_(list(statuses))
         )
         return int(await self._s.scalar(query) or 0)
+
+    async def question(self, question_id: int) -> QuestionInfo | None:
+        row = await self._s.get(Question, question_id)
+        return _question(row) if row else None
+
+    async def question_at(self, chat_id: int, message_id: int) -> QuestionInfo | None:
+        row = await self._s.scalar(select(Question).where(
+            Question.chat_id == chat_id, Question.message_id == message_id).limit(1))
+        return _question(row) if row else None
+
+    async def set_question_status(self, question_id: int, status: str) -> None:
+        await self._s.execute(update(Question).where(Question.id == question_id)
+                              .values(status=status))
+
+    async def forget_user(self, user_id: int) -> None:
+        await self._s.execute(update(Question).where(Question.asker_id == user_id)
+                              .values(text="[erased]"))

@@ -1,0 +1,171 @@
+"""Escalation triggers: complaints, legal/PR risk, reports, /escalate, review, unanswered.
+
+Each trigger names its reasons; several triggers about one message update one case.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from telegram import Message, Update
+
+from bot.context import BotContext
+from bot.services import Services
+from bot.unit_of_work import current_uow
+from handlers.cases import context_ring, message_key, open_case
+from handlers.command_base import begin, reply
+from handlers.common import chat_language
+from handlers.sentiment import complaint_of
+from handlers.views import message_view
+from policies.escalation import report_priority
+from policies.faq import detect_language
+from policies.texts import text
+from policies.types import MessageView
+from policies.voice import escape_html
+from storage.repositories.cases import NewCase
+from storage.repositories.faq import FaqRepo
+from storage.repositories.members import MembersRepo
+
+REPORT_WORDS = ("@admin", "@admins")
+
+
+def new_case(view: MessageView, kind: str, priority: str, reasons: str, lang: str,
+             services: Services, *, reporter: int | None = None) -> NewCase:
+    ring = context_ring(services, view.chat_id)
+    sender = view.sender
+    return NewCase(
+        kind=kind, priority=priority, chat_id=view.chat_id, chat_title=view.chat_title,
+        chat_username=view.chat_username, message_id=view.message_id,
+        thread_id=view.thread_id, author_id=sender.user_id if sender else None,
+        author_name=sender.first_name if sender else view.chat_title, language=lang,
+        text=view.text, context=list(ring)[-3:],
+        reasons=reasons, reporter_id=reporter,
+    )
+
+
+async def watch(update: Update, context: BotContext) -> None:
+    """Group 3: complaints and risk words, '@admin' reports, team answers to questions."""
+    view = message_view(update)
+    services = context.services
+    if view is None or view.sender is None or view.chat_type not in ("group", "supergroup"):
+        return
+    if view.chat_id == services.policy.team.chat_id or view.is_edit:
+        return
+    uow = current_uow()
+    member = await MembersRepo(uow.session).get(view.chat_id, view.sender.user_id)
+    is_staff = bool(member and member.is_admin) or view.sender_chat_id == view.chat_id
+    try:
+        if is_staff:
+            if view.reply_to_id is not None:
+                await FaqRepo(uow.session).mark_answered_by_team(view.chat_id, view.reply_to_id,
+                                                                 uow.now)
+            return
+        await _complaint(view, services)
+        if any(word in view.text.lower() for word in REPORT_WORDS):
+            await _report_from(update.effective_message, view, services)
+    finally:
+        context_ring(services, view.chat_id).append(
+            (view.sender.first_name, view.text[:300], view.sender.user_id))
+
+
+async def _complaint(view: MessageView, services: Services) -> None:
+    config = services.policy.escalation.complaints
+    if not config.enabled or not view.text.strip():
+        return
+    languages = services.policy.brand.languages
+    lang = detect_language(view.text, chat_language(services, view.chat_id), languages)
+    verdict = complaint_of(services, view.text, lang)
+    negative = verdict.sentiment <= config.sentiment_below and verdict.is_complaint
+    if not (verdict.flagged or negative):
+        return
+    priority = "high" if verdict.risk_terms and verdict.risk_on_brand else "normal"
+    reasons = "; ".join(verdict.reasons) or f"sentiment:{verdict.sentiment:.2f}"
+    await open_case(services, new_case(view, "complaint", priority, reasons, lang, services),
+                    message_key(view.chat_id, view.message_id))
+
+
+async def _report_from(message: Message | None, view: MessageView, services: Services) -> None:
+    """'@admin' in a message: a report about the message it replies to (or itself)."""
+    if message is None or view.sender is None:
+        return
+    target = message.reply_to_message if view.reply_to_id is not None else None
+    await _file_report(services, view.sender.user_id, target or message, view)
+
+
+async def _file_report(services: Services, reporter: int, target: Message,
+                       origin: MessageView) -> str:
+    """Returns a texts key describing the outcome (for /report's answer)."""
+    config = services.policy.escalation.reports
+    if not config.enabled:
+        return "report_off"
+    if not _within_rate(services, origin.chat_id, reporter, config.per_member, config.per):
+        return "report_rate_limited"
+    view = _view_of(target, origin)
+    lang = chat_language(services, origin.chat_id)
+    case = await open_case(
+        services, new_case(view, "report", "normal", f"report:{reporter}", lang, services,
+                           reporter=reporter),
+        message_key(view.chat_id, view.message_id))
+    if case is not None:
+        wanted = report_priority(len(case.reporters), config.urgent_after)
+        if wanted == "urgent" and case.priority != "urgent":
+            bumped = new_case(view, "report", "urgent", "", lang, services, reporter=reporter)
+            await open_case(services, bumped, message_key(view.chat_id, view.message_id))
+    return "report_ok"
+
+
+def _within_rate(services: Services, chat_id: int, user_id: int, limit: int,
+                 per: int) -> bool:
+    stamps: dict[tuple[int, int], deque[float]] = services.extras.setdefault("reports", {})
+    now = services.clock.now().timestamp()
+    queue = stamps.setdefault((chat_id, user_id), deque())
+    while queue and now - queue[0] > per:
+        queue.popleft()
+    if len(queue) >= limit:
+        return False
+    queue.append(now)
+    return True
+
+
+def _view_of(message: Message, origin: MessageView) -> MessageView:
+    user = message.from_user
+    from policies.types import Sender
+
+    sender = Sender(user.id, user.first_name or "", user.username) if user else None
+    return MessageView(
+        chat_id=message.chat.id, chat_type=message.chat.type, message_id=message.message_id,
+        text=message.text or message.caption or "", sender=sender,
+        thread_id=origin.thread_id, chat_title=origin.chat_title,
+        chat_username=origin.chat_username,
+    )
+
+
+async def cmd_report(update: Update, context: BotContext) -> None:
+    message = update.message
+    view = message_view(update)
+    if message is None or view is None or view.sender is None:
+        return
+    lang = chat_language(context.services, message.chat.id)
+    reported = message.reply_to_message
+    if view.reply_to_id is None or reported is None or message.chat.type == "private":
+        await reply(message, escape_html(text("report_how", lang)))
+        return
+    outcome = await _file_report(context.services, view.sender.user_id, reported, view)
+    await reply(message, escape_html(text(outcome, lang)))
+
+
+async def cmd_escalate(update: Update, context: BotContext) -> None:
+    cmd = await begin(update, context, None, bot_needs="")
+    if cmd is None:
+        return
+    reported = cmd.message.reply_to_message
+    view = message_view(update)
+    if reported is None or view is None:
+        await reply(cmd.message, escape_html(text("report_how", cmd.lang)))
+        return
+    target = _view_of(reported, view)
+    reason = "escalate:" + (" ".join(cmd.args) or "admin")
+    await open_case(context.services, new_case(target, "escalated", "high", reason, cmd.lang,
+                                               context.services),
+                    message_key(target.chat_id, target.message_id))
+    await reply(cmd.message, escape_html(text("report_ok", cmd.lang)))

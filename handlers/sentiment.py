@@ -1,0 +1,29 @@
+"""One sentiment assessment per message, shared by the FAQ gate and the escalation watch."""
+
+from __future__ import annotations
+
+from bot.services import Services
+from bot.unit_of_work import maybe_uow
+from policies.sentiment import Assessment, BrandContext, assess
+
+
+def brand_context(services: Services) -> BrandContext:
+    brand = services.policy.brand
+    return BrandContext(names=(brand.name, brand.voice.persona),
+                        product_terms=tuple(brand.product_terms))
+
+
+def complaint_of(services: Services, text: str, lang: str) -> Assessment:
+    """Assess once per update (the result is kept in the unit of work's scratch)."""
+    uow = maybe_uow()
+    key = f"sentiment:{lang}:{text}"
+    if uow is not None and key in uow.scratch:
+        cached: Assessment = uow.scratch[key]
+        return cached
+    keywords = services.policy.escalation.complaints.keywords
+    context = brand_context(services)
+    result = (assess(text, lang, context, risk_terms=tuple(keywords)) if keywords
+              else assess(text, lang, context))
+    if uow is not None:
+        uow.scratch[key] = result
+    return result
