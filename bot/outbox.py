@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 SentHook = Callable[[AsyncSession, OutboxEntry, Any, datetime], Awaitable[None]]
 SENT_HOOKS: dict[str, SentHook] = {}
 DELETE_BATCH = 100
-MAX_BACKOFF_S = 300
+MAX_BACKOFF_S = 60
 
 _ALREADY_DONE = (
     "message to delete not found",

@@ -25,7 +25,8 @@ from bot.settings import Settings
 from bot.tasks import TaskSet
 from policies.schema import PolicyFile
 from storage import migrate
-from storage.db import create_engine, make_session_factory
+from storage.db import create_engine, make_session_factory, session_scope
+from storage.repositories.outbox import OutboxRepo
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ class Runtime:
         self.services.bot_id, self.services.bot_username = me.id, me.username or ""
         await self.services.faq.load()
         await self.services.moderation.load()
+        async with session_scope(self.services.sessions) as session:
+            await OutboxRepo(session).retry_network_failures_now(self.services.clock.now())
         await self.app.start()
 
     async def stop(self) -> None:

@@ -153,3 +153,12 @@ class OutboxRepo:
         await self._s.execute(
             update(OutboxItem).where(OutboxItem.id == item_id).values(params=params)
         )
+
+    async def retry_network_failures_now(self, now: datetime) -> None:
+        """On start: rows backing off after network errors are due again (a 429 is not)."""
+        await self._s.execute(
+            update(OutboxItem)
+            .where(OutboxItem.status == "pending", OutboxItem.not_before > now,
+                   OutboxItem.last_error.like("network:%"))
+            .values(not_before=now)
+        )
