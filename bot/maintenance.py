@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.services import Services
 from bot.unit_of_work import unit_of_work
-from handlers import cases, faq, modlog, newcomers
+from handlers import cases, faq, modlog, newcomers, reputation
 from handlers.common import chat_language
 from storage.repositories.cases import CasesRepo
 from storage.repositories.inbox import InboxRepo
@@ -45,7 +45,13 @@ async def _remind(services: Services, timer: TimerInfo) -> None:
     await cases.remind_due(services, int(timer.payload.get("case", 0)))
 
 
+async def _digest(services: Services, timer: TimerInfo) -> None:
+    await reputation.send_digest(services, timer.kind, timer.due_at)
+
+
 TIMER_HANDLERS: dict[str, TimerHandler] = {
+    reputation.DIGEST_DAILY: _digest,
+    reputation.DIGEST_WEEKLY: _digest,
     newcomers.VERIFY: _verify_expired,
     newcomers.PROMPT: _prompt_due,
     faq.UNANSWERED: _unanswered,
@@ -59,6 +65,12 @@ class Maintenance:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._last_purge: datetime | None = None
+
+    async def schedule(self) -> None:
+        """On start: the next digests are on the calendar (a missed one is already due)."""
+        services = self._services
+        async with unit_of_work(services.sessions, None, services.clock.now()):
+            await reputation.schedule_digests(services)
 
     async def run_once(self) -> int:
         """Do what is due now; returns how many things were done (0 = idle)."""

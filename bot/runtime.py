@@ -84,6 +84,7 @@ class Runtime:
         await self.services.moderation.load()
         async with session_scope(self.services.sessions) as session:
             await OutboxRepo(session).retry_network_failures_now(self.services.clock.now())
+        await self.maintenance.schedule()
         await self.app.start()
 
     async def stop(self) -> None:

@@ -30,6 +30,7 @@ from handlers import (
     moderation,
     modlog,
     newcomers,
+    reputation,
     rule_commands,
 )
 
@@ -61,9 +62,13 @@ def register(app: Any) -> None:
     app.add_handler(CommandHandler("faq", faq_admin.cmd_faq, filters=COMMANDS), group=2)
     for name, callback in (("report", escalation.cmd_report),
                            ("escalate", escalation.cmd_escalate),
-                           ("open", case_buttons.cmd_open), ("case", case_buttons.cmd_case)):
+                           ("open", case_buttons.cmd_open), ("case", case_buttons.cmd_case),
+                           ("stats", reputation.cmd_stats),
+                           ("export", reputation.cmd_export)):
         app.add_handler(CommandHandler(name, callback, filters=COMMANDS), group=2)
     app.add_handler(CallbackQueryHandler(case_buttons.on_case_button, pattern=r"^case:"),
+                    group=2)
+    app.add_handler(CallbackQueryHandler(reputation.on_digest_button, pattern=r"^dig:"),
                     group=2)
     app.add_handler(MessageHandler(WATCHED, escalation.watch), group=3)
     app.add_handler(MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND

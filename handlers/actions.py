@@ -155,3 +155,17 @@ async def send_document(chat_id: int, filename: str, content: bytes, *,
     if thread_id is not None:
         params["message_thread_id"] = thread_id
     await _enqueue(chat_id, "sendDocument", params)
+
+
+async def send_photo(chat_id: int, filename: str, content: bytes, *,
+                     caption: str | None = None, thread_id: int | None = None) -> None:
+    """A chart for the team or a manager (PNG bytes travel base64 in the outbox row)."""
+    params: dict[str, Any] = {
+        "chat_id": chat_id,
+        "photo": {"__file__": filename, "base64": base64.b64encode(content).decode()},
+    }
+    if caption:
+        params["caption"] = caption[:1024]
+    if thread_id is not None:
+        params["message_thread_id"] = thread_id
+    await _enqueue(chat_id, "sendPhoto", params)

@@ -163,7 +163,9 @@ async def post_reply(context: BotContext, case: CaseInfo, body: str, team_chat: 
     repo = CasesRepo(uow.session)
     await repo.set_reply(case.id, body, uow.now)
     if case.message_id is not None:
-        await FaqRepo(uow.session).mark_answered_by_team(case.chat_id, case.message_id, uow.now)
+        from handlers.escalation import team_answered
+
+        await team_answered(services, case.chat_id, case.message_id)
     lang = team_language(services)
     await actions.send_message(team_chat, text("case_replied", lang, id=case.id),
                                thread_id=thread)

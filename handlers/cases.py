@@ -13,7 +13,7 @@ from bot.notices import team_language
 from bot.outbox import on_sent
 from bot.services import Services
 from bot.unit_of_work import current_uow
-from handlers import actions
+from handlers import actions, metrics
 from policies.escalation import (
     TOPIC_OF_KIND,
     CardView,
@@ -71,6 +71,10 @@ async def open_case(services: Services, new: NewCase, key: str | None) -> CaseIn
     lang = team_language(services)
     card = card_of(case)
     if created:
+        await metrics.count(services, case.chat_id, f"cases_{case.kind}")
+        if case.kind in ("complaint", "report"):
+            await metrics.count(services, case.chat_id,
+                                "complaints" if case.kind == "complaint" else "reports")
         topic = team.topics.get(TOPIC_OF_KIND.get(case.kind, "complaints"))  # type: ignore[call-overload]
         await actions.send_message(team.chat_id, card_text(card, lang), thread_id=topic,
                                    buttons=card_buttons(card, lang), ref=("case_card", case.id))
@@ -134,6 +138,7 @@ async def unanswered_due(services: Services, question_id: int) -> None:
     if question is None or question.status != "open":
         return
     await repo.set_question_status(question_id, "escalated")
+    await metrics.count(services, question.chat_id, "unanswered")
     after = services.policy.escalation.unanswered_questions.after
     await question_case(services, question, f"unanswered:{after // 60}m")
 

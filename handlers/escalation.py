@@ -12,6 +12,7 @@ from telegram import Message, Update
 from bot.context import BotContext
 from bot.services import Services
 from bot.unit_of_work import current_uow
+from handlers import metrics, reputation
 from handlers.cases import context_ring, message_key, open_case
 from handlers.command_base import begin, reply
 from handlers.common import chat_language
@@ -57,8 +58,7 @@ async def watch(update: Update, context: BotContext) -> None:
     try:
         if is_staff:
             if view.reply_to_id is not None:
-                await FaqRepo(uow.session).mark_answered_by_team(view.chat_id, view.reply_to_id,
-                                                                 uow.now)
+                await team_answered(services, view.chat_id, view.reply_to_id)
             return
         await _complaint(view, services)
         if any(word in view.text.lower() for word in REPORT_WORDS):
@@ -68,13 +68,30 @@ async def watch(update: Update, context: BotContext) -> None:
             (view.sender.first_name, view.text[:300], view.sender.user_id))
 
 
+async def team_answered(services: Services, chat_id: int, question_message_id: int) -> None:
+    """An admin or the team answered a member's question: count it and its response time."""
+    uow = current_uow()
+    asked = await FaqRepo(uow.session).mark_answered_by_team(chat_id, question_message_id,
+                                                             uow.now)
+    if asked is not None:
+        await metrics.count(services, chat_id, "answered_team")
+        await metrics.count(services, chat_id, "frt_sum_s",
+                            int((uow.now - asked).total_seconds()))
+        await metrics.count(services, chat_id, "frt_count")
+
+
 async def _complaint(view: MessageView, services: Services) -> None:
     config = services.policy.escalation.complaints
-    if not config.enabled or not view.text.strip():
+    if not view.text.strip():
         return
     languages = services.policy.brand.languages
     lang = detect_language(view.text, chat_language(services, view.chat_id), languages)
     verdict = complaint_of(services, view.text, lang)
+    label = {"positive": "sent_pos", "negative": "sent_neg"}.get(verdict.label, "sent_neu")
+    await metrics.count(services, view.chat_id, label)
+    await reputation.after_assessment(services, view, verdict, lang)
+    if not config.enabled:
+        return
     negative = verdict.sentiment <= config.sentiment_below and verdict.is_complaint
     if not (verdict.flagged or negative):
         return

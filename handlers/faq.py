@@ -14,7 +14,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.outbox import on_sent
 from bot.unit_of_work import current_uow
-from handlers import actions
+from handlers import actions, metrics
 from handlers.common import chat_language
 from handlers.sentiment import complaint_of
 from handlers.views import message_view
@@ -87,6 +87,7 @@ async def answer(update: Update, context: BotContext) -> None:
         member = await MembersRepo(uow.session).get(view.chat_id, sender.user_id)
         if member is not None and member.is_admin:
             return  # admins answer, they are not answered
+    await metrics.count(context.services, view.chat_id, "questions")
     if match is None:
         question_id = await repo.add_question(
             chat_id=view.chat_id, message_id=view.message_id, thread_id=view.thread_id,
@@ -102,6 +103,7 @@ async def answer(update: Update, context: BotContext) -> None:
                             thread_id=view.thread_id, asker_id=sender.user_id, text=view.text,
                             language=prepared.language, now=uow.now, status="bot",
                             entry_id=match.entry_id, score=match.score)
+    await metrics.count(context.services, view.chat_id, "answered_bot")
     previous = await repo.last_answer(view.chat_id, match.entry_id,
                                       uow.now - timedelta(seconds=faq.cooldown))
     if previous is not None and previous.answer_message_id is not None:

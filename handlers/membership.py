@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from bot.context import BotContext
 from bot.notices import team_language
 from bot.unit_of_work import current_uow
-from handlers import actions
+from handlers import actions, metrics
 from policies.texts import text
 from policies.voice import escape_html
 from storage.repositories.chats import ChatsRepo
@@ -126,8 +126,21 @@ async def track_activity(update: Update, context: BotContext) -> None:
     if await chats.get(chat.id) is None:
         await chats.upsert(chat.id, type=chat.type, title=chat.title or "", now=uow.now,
                            username=chat.username, is_forum=bool(chat.is_forum))
+    services = context.services
+    if message.new_chat_members:
+        humans = [u for u in message.new_chat_members if not u.is_bot]
+        if humans:
+            await metrics.count(services, chat.id, "joins", len(humans))
+        return
+    if message.left_chat_member:
+        if not message.left_chat_member.is_bot:
+            await metrics.count(services, chat.id, "leaves")
+        return
     if user is not None and not user.is_bot and message.sender_chat is None:
         await MembersRepo(uow.session).seen(
             chat.id, user.id, now=uow.now, first_name=user.first_name or "",
             username=user.username, message=update.message is not None,
         )
+        if update.message is not None and chat.id != services.policy.team.chat_id:
+            await metrics.count(services, chat.id, "messages")
+            await metrics.active(services, chat.id, user.id)

@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.unit_of_work import current_uow
+from handlers import metrics
 from handlers.cases import message_key, open_case
 from handlers.common import chat_language
 from handlers.enforce import Target, enforce
@@ -59,6 +60,8 @@ async def on_group_message(update: Update, context: BotContext) -> None:
         decision = replace(decision, action="delete", warn=False)  # already gone: just clean
         removing = False
     dry_run = mod.dry_run(view.chat_id, settings)
+    for rule in sorted({reason.name for reason in decision.reasons}):
+        await metrics.count(services, view.chat_id, f"mod_{rule}")
     await enforce(target, decision, rules, chat_language(services, view.chat_id),
                   dry_run=dry_run, notify=not raid)
     if removing and not dry_run:

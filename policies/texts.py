@@ -234,6 +234,43 @@ TEXTS.update({
     "no_case": {"it": "Nessun caso #{id}.", "en": "No case #{id}."},
 })
 
+TEXTS.update({
+    "kudos": {
+        "it": "💚 Complimenti da {name} in {chat}:\n«{quote}»\n{link}",
+        "en": "💚 Kudos from {name} in {chat}:\n“{quote}”\n{link}",
+    },
+    "spike_text": {
+        "it": "Picco di messaggi negativi: {count} nell'ultima ora.",
+        "en": "Spike of negative messages: {count} in the last hour.",
+    },
+    "metric_messages": {"it": "Messaggi", "en": "Messages"},
+    "metric_active": {"it": "Membri attivi (picco giornaliero)", "en": "Active members (daily peak)"},
+    "metric_joins": {"it": "Ingressi", "en": "Joins"},
+    "metric_leaves": {"it": "Uscite", "en": "Leaves"},
+    "metric_questions": {"it": "Domande", "en": "Questions"},
+    "metric_answered_bot": {"it": "Risposte del bot", "en": "Answered by the bot"},
+    "metric_answered_team": {"it": "Risposte del team", "en": "Answered by the team"},
+    "metric_unanswered": {"it": "Rimaste senza risposta", "en": "Left unanswered"},
+    "metric_sent_pos": {"it": "Messaggi positivi", "en": "Positive messages"},
+    "metric_sent_neu": {"it": "Messaggi neutri", "en": "Neutral messages"},
+    "metric_sent_neg": {"it": "Messaggi negativi", "en": "Negative messages"},
+    "metric_frt": {
+        "it": "Prima risposta del team: {minutes} min in media",
+        "en": "Team's first response: {minutes} min on average",
+    },
+    "metric_cases": {"it": "Casi: ", "en": "Cases: "},
+    "metric_mod": {"it": "Moderazione: ", "en": "Moderation: "},
+    "digest_title": {"it": "Digest {brand} · {days}g", "en": "{brand} digest · {days}d"},
+    "digest_open_cases": {"it": "Casi aperti: {count}", "en": "Open cases: {count}"},
+    "digest_topics": {"it": "Domande più frequenti: ", "en": "Top topics: "},
+    "digest_themes": {
+        "it": "Domande senza risposta, per tema:",
+        "en": "Unanswered question themes:",
+    },
+    "digest_draft": {"it": "📝 Bozza FAQ {n}", "en": "📝 Draft FAQ {n}"},
+    "digest_praise": {"it": "Da condividere:", "en": "Worth sharing:"},
+})
+
 RIGHT_FOR_METHOD: Final[dict[str, str]] = {
     "deleteMessage": "can_delete_messages",
     "deleteMessages": "can_delete_messages",

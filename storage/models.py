@@ -341,3 +341,38 @@ class Draft(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending")
     approved_by: Mapped[int | None]
     created_at: Mapped[datetime]
+
+
+class DailyMetric(Base):
+    """A counter per chat and local day (messages, joins, questions, sentiment, actions...)."""
+
+    __tablename__ = "daily_metrics"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(48), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+
+
+class DailyActive(Base):
+    """Who wrote on a day (for active-member counts); purged with the retention window."""
+
+    __tablename__ = "daily_active"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class Kudos(Base):
+    """Praise worth sharing, kept as reusable testimonials (with a link)."""
+
+    __tablename__ = "kudos"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    author_name: Mapped[str] = mapped_column(String(128), default="")
+    author_id: Mapped[int | None]
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]

@@ -202,3 +202,8 @@ class CasesRepo:
     async def draft_author(self, draft_id: int) -> int | None:
         row = await self._s.get(Draft, draft_id)
         return row.author_id if row else None
+
+    async def since(self, since: datetime) -> list[CaseInfo]:
+        rows = await self._s.scalars(select(Case).where(Case.created_at >= since)
+                                     .order_by(Case.id))
+        return [_info(r) for r in rows]

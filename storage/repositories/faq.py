@@ -192,14 +192,16 @@ class FaqRepo:
         await self._s.flush()
         return row.id
 
-    async def mark_answered_by_team(self, chat_id: int, message_id: int, now: datetime) -> bool:
-        result = await self._s.execute(
-            update(Question)
-            .where(Question.chat_id == chat_id, Question.message_id == message_id,
-                   Question.status == "open")
-            .values(status="team", answered_at=now)
-        )
-        return bool(getattr(result, "rowcount", 0))
+    async def mark_answered_by_team(self, chat_id: int, message_id: int,
+                                    now: datetime) -> datetime | None:
+        """Record the team's answer; returns when it was asked (None if not an open question)."""
+        row = await self._s.scalar(select(Question).where(
+            Question.chat_id == chat_id, Question.message_id == message_id,
+            Question.status.in_(("open", "escalated"))).limit(1))
+        if row is None:
+            return None
+        row.status, row.answered_at = "team", now
+        return row.asked_at
 
     async def count_questions(self, chat_id: int, statuses: Iterable[str]) -> int:
         query = select(func.count()).where(
@@ -223,3 +225,16 @@ class FaqRepo:
     async def forget_user(self, user_id: int) -> None:
         await self._s.execute(update(Question).where(Question.asker_id == user_id)
                               .values(text="[erased]"))
+
+    async def top_entries(self, since: datetime, limit: int = 5) -> list[tuple[str, int]]:
+        rows = await self._s.execute(
+            select(FaqAnswer.entry_id, func.count()).where(FaqAnswer.at >= since)
+            .group_by(FaqAnswer.entry_id).order_by(func.count().desc()).limit(limit))
+        return [(str(e), int(n)) for e, n in rows]
+
+    async def unanswered_since(self, since: datetime, limit: int = 500) -> list[QuestionInfo]:
+        rows = await self._s.scalars(
+            select(Question).where(Question.asked_at >= since,
+                                   Question.status.in_(("open", "escalated")))
+            .order_by(Question.asked_at).limit(limit))
+        return [_question(r) for r in rows]
