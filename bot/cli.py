@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     faq_eval.add_argument("--json", action="store_true", help="one JSON object")
     faq_eval.add_argument("--threshold", type=float, help="override the confidence threshold")
 
+    export = sub.add_parser("export", help="cases or stats as CSV (same as /export)")
+    export.add_argument("what", choices=["cases", "stats"])
+    export.add_argument("--days", type=int, default=30, help="period (default 30)")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
     esc = sub.add_parser("escalation", help="escalation tools")
     esc_sub = esc.add_subparsers(dest="esc_command", required=True)
     esc_eval = esc_sub.add_parser("eval", help="complaint detection on a labelled set")
@@ -110,6 +115,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.serve import serve
 
         return asyncio.run(serve(settings, force=args.force))
+    if args.command == "export":
+        from bot.dbtool import export
+
+        return asyncio.run(export(settings, args.what, args.days, args.out))
     if args.command == "db":
         from bot.dbtool import run_db_command
 

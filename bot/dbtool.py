@@ -46,3 +46,31 @@ def backup(url: str, target: Path) -> int:
         source.close()
     print(f"backed up {source_path} to {target}")
     return 0
+
+
+async def export(settings: Settings, what: str, days: int, out: Path | None) -> int:
+    """`portavoce export cases|stats`: the CSV /export sends, from the command line."""
+    from bot.clock import SystemClock
+    from bot.policy_loader import load_policy
+    from bot.services import Services
+    from bot.unit_of_work import unit_of_work
+    from handlers.reputation import export_csv
+    from storage.db import make_session_factory
+
+    engine = create_engine(settings.database_url.get_secret_value())
+    try:
+        await migrate.upgrade(engine)
+        services = Services(settings=settings, policy=load_policy(settings.policy_file),
+                            engine=engine, sessions=make_session_factory(engine),
+                            clock=SystemClock())
+        now = services.clock.now()
+        async with unit_of_work(services.sessions, None, now):
+            _name, content = await export_csv(services, what, days, now)
+    finally:
+        await engine.dispose()
+    if out is None:
+        print(content.decode(), end="")
+    else:
+        out.write_bytes(content)
+        print(f"wrote {out}")
+    return 0

@@ -72,3 +72,10 @@ def test_bad_data_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(SystemExit, match="is not JSON"):
         main(["faq", "eval", str(bad)])
+
+
+def test_export_cli_writes_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAVOCE_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    out = tmp_path / "cases.csv"
+    assert main(["export", "cases", "--days", "7", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("id,kind,priority")
