@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="serve Telegram (token from PORTAVOCE_TOKEN)")
     run.add_argument("--force", action="store_true",
                      help="poll even if a webhook is set (it is removed)")
+    run.add_argument("--role", choices=["all", "receiver", "worker"],
+                     help="all (default), receiver (webhook into the inbox) or worker")
 
     start = sub.add_parser(
         "start", help="`run` when PORTAVOCE_TOKEN is set, otherwise `try` (the sandbox)"
@@ -110,7 +112,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return int(
             asyncio.run(run_console(policy_path=args.policy, jsonl=args.jsonl, db_url=args.db))
         )
-    settings = load_settings()
+    overrides = {"role": args.role} if getattr(args, "role", None) else {}
+    settings = load_settings(**overrides)
     if args.command == "run":
         from bot.serve import serve
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -71,6 +72,6 @@ async def export(settings: Settings, what: str, days: int, out: Path | None) -> 
     if out is None:
         print(content.decode(), end="")
     else:
-        out.write_bytes(content)
+        await asyncio.to_thread(out.write_bytes, content)
         print(f"wrote {out}")
     return 0

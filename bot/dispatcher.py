@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import deque
 from typing import Any
 
 from telegram import Update
 
+from bot import ops
 from bot.context import PortavoceApp
 from bot.services import Services
 from bot.tasks import TaskSet
@@ -76,20 +78,28 @@ class Dispatcher:
             while queue:
                 row = queue[0]
                 async with self._limit:
-                    await self.process(row)
+                    outcome = await self.process(row)
+                if outcome == "busy":  # another worker has this chat: look again later
+                    for waiting in queue:
+                        self._queued.discard(waiting.update_id)
+                    queue.clear()
+                    return
                 queue.popleft()
                 self._queued.discard(row.update_id)
         finally:
             self._queues.pop(chat_id, None)
 
-    async def process(self, row: InboxRow) -> None:
+    async def process(self, row: InboxRow) -> str:
+        """Handle one update; returns "ok", "done" (already handled) or "busy"."""
         now = self._services.clock.now()
         update = Update.de_json(json.loads(row.payload), self._app.bot)
         touched = False
+        started = time.perf_counter()
         try:
             async with unit_of_work(self._services.sessions, row.update_id, now) as uow:
-                if await InboxRepo(uow.session).status_of(row.update_id) != "pending":
-                    return
+                claim = await InboxRepo(uow.session).claim(row.update_id, row.chat_id)
+                if claim != "ok":
+                    return claim
                 await self._app.process_update(update)
                 await InboxRepo(uow.session).mark_done(row.update_id, now)
                 touched = uow.outbox_touched
@@ -98,6 +108,11 @@ class Dispatcher:
                           extra={"update_id": row.update_id, "chat_id": row.chat_id})
             async with session_scope(self._services.sessions) as session:
                 await InboxRepo(session).mark_failed(row.update_id, repr(exc), now)
+            ops.UPDATES.labels(outcome="failed").inc()
+        else:
+            ops.UPDATES.labels(outcome="processed").inc()
+            ops.UPDATE_SECONDS.observe(time.perf_counter() - started)
         self.processed += 1
         if touched:
             self._services.poke_outbox()
+        return "ok"

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from telegram.request import BaseRequest
 
@@ -14,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import PortavoceApp
 from bot.dispatcher import Dispatcher
 from bot.faq_service import FaqService
+from bot.leader import Leadership
 from bot.maintenance import Maintenance
 from bot.moderation_service import ModerationService
 from bot.outbox import OutboxSender
@@ -26,6 +28,7 @@ from bot.tasks import TaskSet
 from policies.schema import PolicyFile
 from storage import migrate
 from storage.db import create_engine, make_session_factory, session_scope
+from storage.repositories.inbox import InboxRepo
 from storage.repositories.outbox import OutboxRepo
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class Runtime:
     sender: OutboxSender
     poller: Poller
     maintenance: Maintenance
+    leader: Leadership
 
     @classmethod
     async def create(
@@ -74,6 +78,7 @@ class Runtime:
             sender=OutboxSender(services, app.bot),
             poller=Poller(services, app.bot, timeout=poll_timeout),
             maintenance=Maintenance(services),
+            leader=Leadership(engine),
         )
 
     async def start(self) -> None:
@@ -84,11 +89,13 @@ class Runtime:
         await self.services.moderation.load()
         async with session_scope(self.services.sessions) as session:
             await OutboxRepo(session).retry_network_failures_now(self.services.clock.now())
-        await self.maintenance.schedule()
+        if await self.leader.check():
+            await self.maintenance.schedule()
         await self.app.start()
 
     async def stop(self) -> None:
         await self.dispatcher.stop()
+        await self.leader.release()
         with contextlib.suppress(Exception):
             if self.app.running:
                 await self.app.stop()
@@ -111,14 +118,16 @@ class Runtime:
 
     async def run_forever(
         self, stop: asyncio.Event, *, polling: bool = True,
-        inbox_ready: asyncio.Event | None = None,
+        inbox_ready: asyncio.Event | None = None, poll_inbox_every: float = 2.0,
     ) -> None:
+        """Serve until ``stop``: poller (if polling), dispatcher, and, on the leader only,
+        the outbox sender and the timers."""
         tasks = TaskSet()
         inbox_ready = inbox_ready or asyncio.Event()
         inbox_ready.set()  # pick up updates left pending by a previous run
         if polling:
             tasks.start(self.poller.run(inbox_ready), "poller")
-        tasks.start(self._dispatch_loop(inbox_ready), "dispatcher")
+        tasks.start(self._dispatch_loop(inbox_ready, poll_inbox_every), "dispatcher")
         tasks.start(self._outbox_loop(), "outbox")
         tasks.start(self._maintenance_loop(), "maintenance")
         stopper = asyncio.ensure_future(stop.wait())
@@ -132,15 +141,18 @@ class Runtime:
             stopper.cancel()
             await tasks.cancel_all()
 
-    async def _dispatch_loop(self, ready: asyncio.Event) -> None:
+    async def _dispatch_loop(self, ready: asyncio.Event, every: float) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(ready.wait(), timeout=2.0)
+                await asyncio.wait_for(ready.wait(), timeout=every)
             ready.clear()
             await self.dispatcher.schedule_pending()
 
     async def _maintenance_loop(self) -> None:
         while True:
+            if not await self.leader.check():
+                await asyncio.sleep(2.0)
+                continue
             try:
                 await self.maintenance.run_once()
             except Exception:
@@ -150,6 +162,9 @@ class Runtime:
     async def _outbox_loop(self) -> None:
         event = self.services.outbox_ready
         while True:
+            if not await self.leader.check():
+                await asyncio.sleep(2.0)
+                continue
             event.clear()
             try:
                 await self.sender.flush()
@@ -159,3 +174,11 @@ class Runtime:
             timeout = 5.0 if wait is None else min(max(wait, 0.05), 5.0)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout=timeout)
+
+    async def health(self, role: str) -> dict[str, Any]:
+        """Liveness and backlog figures for /healthz."""
+        async with session_scope(self.services.sessions) as session:
+            inbox = await InboxRepo(session).count_pending()
+            outbox = await OutboxRepo(session).count_pending()
+        return {"ok": True, "role": role, "leader": self.leader.leads, "inbox_pending": inbox,
+                "outbox_pending": outbox, "processed": self.dispatcher.processed}

@@ -1,4 +1,9 @@
-"""`portavoce run`: serve Telegram until SIGINT/SIGTERM, then stop cleanly (exit 0)."""
+"""`portavoce run`: serve Telegram until SIGINT/SIGTERM, then stop cleanly (exit 0).
+
+Roles: `all` (one process: receive, process, send), `receiver` (webhook only: store updates
+in the PostgreSQL inbox and answer 200) and `worker` (process the inbox; one worker leads and
+sends the outbox and runs timers).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.logs import configure_logging
+from bot.ops import start_ops_server
 from bot.poller import SecondInstanceError
 from bot.runtime import Runtime
-from bot.settings import RunMode, Settings, require_token
+from bot.settings import Role, RunMode, Settings, require_token
 
 log = logging.getLogger("portavoce")
 
@@ -28,9 +34,19 @@ async def serve(settings: Settings, *, force: bool = False) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    role = settings.role.value
+    ops = None
     try:
         await runtime.start()
-        log.info("started as @%s (%s mode)", runtime.services.bot_username, settings.mode.value)
+        if settings.ops_port is not None:
+            ops, port = start_ops_server(lambda: runtime.health(role), settings.ops_listen,
+                                         settings.ops_port)
+            log.info("health and metrics on %s:%d", settings.ops_listen, port)
+        log.info("started as @%s (%s mode, role %s)", runtime.services.bot_username,
+                 settings.mode.value, role)
+        if settings.role is Role.WORKER:
+            await runtime.run_forever(stop, polling=False, poll_inbox_every=0.2)
+            return 0
         if settings.mode is RunMode.WEBHOOK:
             return await _serve_webhook(runtime, settings, stop)
         if not await _polling_allowed(runtime, force):
@@ -44,6 +60,8 @@ async def serve(settings: Settings, *, force: bool = False) -> int:
         log.critical("%s", exc)
         return 5
     finally:
+        if ops is not None:
+            ops.stop()
         await runtime.stop()
         log.info("stopped")
 
@@ -68,14 +86,20 @@ async def _serve_webhook(runtime: Runtime, settings: Settings, stop: asyncio.Eve
 
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value()
-    server = WebhookServer(runtime.services, secret=secret)
-    await server.start(settings.webhook_listen, settings.webhook_port)
+    role = settings.role.value
+    server = WebhookServer(runtime.services, secret=secret,
+                           probe=lambda: runtime.health(role))
+    port = await server.start(settings.webhook_listen, settings.webhook_port)
+    log.info("webhook receiver on %s:%d", settings.webhook_listen, port)
     await runtime.app.bot.set_webhook(
         url=str(settings.webhook_url), secret_token=secret,
         allowed_updates=list(Update.ALL_TYPES), drop_pending_updates=False,
     )
     try:
-        await runtime.run_forever(stop, polling=False, inbox_ready=server.stored)
+        if settings.role is Role.RECEIVER:
+            await stop.wait()
+        else:
+            await runtime.run_forever(stop, polling=False, inbox_ready=server.stored)
     finally:
         await server.stop()
     return 0

@@ -30,6 +30,12 @@ class RunMode(enum.StrEnum):
     WEBHOOK = "webhook"
 
 
+class Role(enum.StrEnum):
+    ALL = "all"
+    RECEIVER = "receiver"
+    WORKER = "worker"
+
+
 class LogFormat(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -73,6 +79,11 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR.")
     log_format: LogFormat = Field(default=LogFormat.TEXT, description="text or json.")
     workers: int = Field(default=8, ge=1, le=256, description="Chats processed in parallel.")
+    role: Role = Field(default=Role.ALL, description="all, receiver (webhook) or worker.")
+    ops_listen: str = Field(default="127.0.0.1", description="Address of /healthz, /metrics.")
+    ops_port: int | None = Field(
+        default=None, ge=0, le=65535, description="Port of /healthz and /metrics (unset: off)."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -116,6 +127,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> Settings:
+        if self.role is Role.RECEIVER and self.mode is not RunMode.WEBHOOK:
+            raise ValueError("PORTAVOCE_ROLE=receiver needs PORTAVOCE_MODE=webhook")
+        if self.role is not Role.ALL and not self.database_url.get_secret_value().startswith(
+            "postgresql"
+        ):
+            raise ValueError(
+                "PORTAVOCE_ROLE=receiver/worker needs PostgreSQL (PORTAVOCE_DATABASE_URL)"
+            )
         if self.mode is RunMode.WEBHOOK:
             if self.webhook_url is None:
                 raise ValueError("PORTAVOCE_WEBHOOK_URL is required when PORTAVOCE_MODE=webhook")

@@ -16,6 +16,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 from bot.dispatcher import chat_key
+from bot.ops import HealthProbe, routes
 from bot.services import Services
 from storage.db import session_scope
 from storage.repositories.inbox import InboxRepo, InboxRow
@@ -51,14 +52,13 @@ class _HealthHandler(RequestHandler):
 
 
 class WebhookServer:
-    def __init__(self, services: Services, *, secret: str, path: str = "/telegram") -> None:
+    def __init__(self, services: Services, *, secret: str, path: str = "/telegram",
+                 probe: HealthProbe | None = None) -> None:
         self.services = services
         self.secret = secret
         self.stored = asyncio.Event()
-        self._app = Application([
-            (path, _UpdateHandler, {"receiver": self}),
-            ("/healthz", _HealthHandler),
-        ])
+        extra = routes(probe) if probe is not None else [("/healthz", _HealthHandler)]
+        self._app = Application([(path, _UpdateHandler, {"receiver": self}), *extra])
         self._server: HTTPServer | None = None
 
     async def store(self, row: InboxRow) -> None:

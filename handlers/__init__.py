@@ -30,6 +30,7 @@ from handlers import (
     moderation,
     modlog,
     newcomers,
+    privacy,
     reputation,
     rule_commands,
 )
@@ -60,6 +61,7 @@ def register(app: Any) -> None:
                     group=2)
     app.add_handler(CommandHandler("rules", basic.cmd_rules, filters=COMMANDS), group=2)
     app.add_handler(CommandHandler("faq", faq_admin.cmd_faq, filters=COMMANDS), group=2)
+    app.add_handler(CommandHandler("forget", privacy.cmd_forget, filters=COMMANDS), group=2)
     for name, callback in (("report", escalation.cmd_report),
                            ("escalate", escalation.cmd_escalate),
                            ("open", case_buttons.cmd_open), ("case", case_buttons.cmd_case),

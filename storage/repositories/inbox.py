@@ -44,6 +44,26 @@ class InboxRepo:
         )
         return [InboxRow(r.update_id, r.chat_id, r.payload) for r in rows]
 
+    async def claim(self, update_id: int, chat_id: int) -> str:
+        """Take an update for processing in this transaction: "ok", "done" or "busy".
+
+        On PostgreSQL several workers cooperate: a transaction-scoped advisory lock on the chat
+        means one worker at a time handles a chat, and only the chat's oldest pending update
+        may go next, so a chat's updates run in update_id order across processes. A worker
+        that dies rolls back, which releases the lock, and another worker takes the update.
+        """
+        if self._s.get_bind().dialect.name == "postgresql":
+            locked = await self._s.scalar(select(func.pg_try_advisory_xact_lock(chat_id)))
+            if not locked:
+                return "busy"
+            oldest = await self._s.scalar(
+                select(func.min(InboxUpdate.update_id))
+                .where(InboxUpdate.chat_id == chat_id, InboxUpdate.status == "pending"))
+            if oldest is not None and oldest < update_id:
+                return "busy"
+        status = await self.status_of(update_id)
+        return "ok" if status == "pending" else "done"
+
     async def status_of(self, update_id: int) -> str | None:
         return await self._s.scalar(
             select(InboxUpdate.status).where(InboxUpdate.update_id == update_id)

@@ -47,6 +47,7 @@ async def test_stats_in_the_team_chat_sends_a_chart_and_numbers(play: Playground
     for n in range(3):
         play.sandbox.user_sends(play.group_id, play.people.member, f"ciao {n}")
         play.clock.advance(5)
+    await play.deliver()  # chats run in parallel: let the group's messages land first
     play.sandbox.user_sends(play.team_chat_id, play.people.team, "/stats 7d")
     await play.deliver()
     [photo] = _team(play, "sendPhoto")
