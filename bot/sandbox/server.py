@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -199,6 +200,8 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Access lines would print request paths, which hold the bot token: keep them out.
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description="Sandbox Telegram Bot API on 127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--state-file", default=None)
