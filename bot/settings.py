@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR.")
     log_format: LogFormat = Field(default=LogFormat.TEXT, description="text or json.")
     workers: int = Field(default=8, ge=1, le=256, description="Chats processed in parallel.")
+    cas_url: str = Field(
+        default="https://api.cas.chat/check",
+        description="CAS lookup endpoint (used only when moderation.spam.cas is on).",
+    )
     role: Role = Field(default=Role.ALL, description="all, receiver (webhook) or worker.")
     ops_listen: str = Field(default="127.0.0.1", description="Address of /healthz, /metrics.")
     ops_port: int | None = Field(

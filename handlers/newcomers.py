@@ -11,16 +11,19 @@ from datetime import timedelta
 
 from telegram import Update, User
 
+from bot.cas import CasClient
 from bot.context import BotContext
 from bot.notices import team_language, to_team
 from bot.outbox import on_sent
+from bot.services import Services
 from bot.unit_of_work import current_uow
 from handlers import actions
 from handlers.common import chat_language
-from handlers.enforce import MUTED, UNMUTED
+from handlers.enforce import MUTED, UNMUTED, Target, enforce
 from policies.callbacks import decode, encode
 from policies.durations import format_duration
-from policies.schema import Moderation
+from policies.moderation import Decision, RuleResult
+from policies.schema import Moderation, effective_moderation
 from policies.texts import text
 from policies.voice import escape_html
 from storage.repositories.members import MembersRepo
@@ -34,11 +37,19 @@ async def on_join(update: Update, context: BotContext) -> None:
     message = update.message
     if message is None or not message.new_chat_members:
         return
-    services, uow = context.services, current_uow()
+    services = context.services
     chat_id = message.chat.id
+    known_spammers = await _cas_check(services, chat_id, message.new_chat_members)
+    uow = current_uow()  # CAS was asked before the transaction started
     mod = services.moderation
     rules = mod.rules(chat_id, await mod.chat_settings(chat_id))
-    humans = [u for u in message.new_chat_members if not u.is_bot]
+    for user in known_spammers:
+        decision = Decision.from_reasons((RuleResult("cas", "listed", "ban"),), None)
+        target = Target(chat_id, user.id, user.first_name, message_id=message.message_id)
+        await enforce(target, decision, rules, chat_language(services, chat_id), dry_run=mod
+                      .dry_run(chat_id, await mod.chat_settings(chat_id)), notify=False)
+    humans = [u for u in message.new_chat_members
+              if not u.is_bot and u not in known_spammers]
     raid = mod.raid(chat_id, rules)
     for user in humans:
         await MembersRepo(uow.session).seen(chat_id, user.id, now=uow.now,
@@ -57,6 +68,15 @@ async def on_join(update: Update, context: BotContext) -> None:
         return
     if rules.new_members.verify != "none":
         await _ask_to_verify(context, chat_id, humans, rules, message.message_thread_id)
+
+
+async def _cas_check(services: Services, chat_id: int, users: tuple[User, ...]) -> list[User]:
+    if not effective_moderation(services.policy, chat_id).spam.cas:
+        return []
+    client = services.extras.get("cas")
+    if client is None:
+        client = services.extras["cas"] = CasClient(services.settings.cas_url)
+    return [u for u in users if not u.is_bot and await client.is_banned(u.id)]
 
 
 async def announce_raid(context: BotContext, chat_id: int, title: str, rules: Moderation,
