@@ -8,6 +8,7 @@ missing from the cache are embedded; a fresh checkout (CI) embeds the quick run'
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,10 @@ def faq_vectors(policy: PolicyFile) -> dict[str, bytes]:
     if fresh:
         known.update(fresh)
         CACHE.mkdir(exist_ok=True)
+        (CACHE / ".gitignore").write_text("*\n")  # generated data, never committed
         keys = np.array(list(known))
         matrix = np.stack([np.asarray(known[k], dtype=np.float32) for k in keys])
-        np.savez(_cache_file(), keys=keys, vectors=matrix)
+        partial = CACHE / f"partial-{os.getpid()}.npz"
+        np.savez(partial, keys=keys, vectors=matrix)
+        os.replace(partial, _cache_file())  # concurrent runs never read half a file
     return {k: np.asarray(v, dtype=np.float32).tobytes() for k, v in vectors.items()}

@@ -71,7 +71,7 @@ def make_message(rng: random.Random, terms: list[str], faq_size: int) -> Message
         return Message(kind, _spam(rng, terms))
     text = _sentence(rng, 3, 55)
     if kind == "link":
-        text += " " + rng.choice(LINKS[:1] + ["https://www.wikipedia.org/wiki/Caff%C3%A8"])
+        text += " " + rng.choice([LINKS[0], "https://www.wikipedia.org/wiki/Caff%C3%A8"])
     elif kind == "mention":
         text = f"@giulia {text}"
     return Message(kind, text)
