@@ -13,6 +13,7 @@ import time
 from collections import deque
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot import ops
@@ -95,15 +96,27 @@ class Dispatcher:
         update = Update.de_json(json.loads(row.payload), self._app.bot)
         touched = False
         started = time.perf_counter()
+        shared = self._services.engine.dialect.name == "postgresql"
+        if not shared:
+            # SQLite has one writer: check in a short transaction of its own, so the update's
+            # transaction only starts (and takes the lock) at its first write, after the
+            # expensive read-only work (FAQ embedding) is done.
+            async with session_scope(self._services.sessions) as session:
+                if await InboxRepo(session).status_of(row.update_id) != "pending":
+                    return "done"
         try:
             async with unit_of_work(self._services.sessions, row.update_id, now) as uow:
-                claim = await InboxRepo(uow.session).claim(row.update_id, row.chat_id)
-                if claim != "ok":
-                    return claim
+                if shared:
+                    claim = await InboxRepo(uow.session).claim(row.update_id, row.chat_id)
+                    if claim != "ok":
+                        return claim
                 await self._app.process_update(update)
                 await InboxRepo(uow.session).mark_done(row.update_id, now)
                 touched = uow.outbox_touched
         except Exception as exc:
+            if isinstance(exc, OperationalError) and "locked" in str(exc):
+                log.warning("update %s: database busy, will retry", row.update_id)
+                return "busy"  # left pending: retried by the next scheduling round
             log.exception("update %s failed; marked failed", row.update_id,
                           extra={"update_id": row.update_id, "chat_id": row.chat_id})
             async with session_scope(self._services.sessions) as session:

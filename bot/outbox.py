@@ -130,7 +130,8 @@ class OutboxSender:
             await self._retry(batch, now + timedelta(seconds=delay), f"429 retry after {delay}")
             return False
         if isinstance(exc, ChatMigrated):
-            await self._migrated(head.chat_id, exc.new_chat_id)
+            old = head.params.get("chat_id", head.chat_id)
+            await self._migrated(int(old), exc.new_chat_id)
             return False
         if isinstance(exc, Forbidden):
             await self._forbidden(head.chat_id, str(exc))
@@ -176,7 +177,6 @@ class OutboxSender:
     async def _migrated(self, old_id: int, new_id: int) -> None:
         log.info("chat %s migrated to %s: moving its data", old_id, new_id)
         async with session_scope(self._services.sessions) as session:
-            await OutboxRepo(session).rewrite_chat(old_id, new_id)
             await ChatsRepo(session).migrate(old_id, new_id, self._services.clock.now())
 
     async def _forbidden(self, chat_id: int, why: str) -> None:

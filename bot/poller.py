@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
@@ -24,6 +26,19 @@ from storage.repositories.inbox import InboxRepo, InboxRow
 log = logging.getLogger(__name__)
 
 CONFLICT_GRACE_S = 60.0
+GRACE_ENV = "PORTAVOCE_CONFLICT_GRACE_S"
+
+
+def conflict_grace_s() -> float:
+    """How long 409s may last before stopping; lone 409s around a restart are normal.
+
+    Read at use time so tests (and operators who know their deploys) can shorten it.
+    """
+    raw = os.environ.get(GRACE_ENV, "")
+    try:
+        return max(0.0, float(raw)) if raw else CONFLICT_GRACE_S
+    except ValueError:
+        return CONFLICT_GRACE_S
 
 
 class SecondInstanceError(RuntimeError):
@@ -76,16 +91,19 @@ class Poller:
             except (TimedOut, NetworkError) as exc:
                 log.warning("getUpdates failed (%s); retrying", exc)
                 await asyncio.sleep(self._next_backoff())
+            except DBAPIError as exc:  # e.g. SQLite busy under a burst: the offset did not move
+                log.warning("could not store updates (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(self._next_backoff())
 
     def _on_conflict(self) -> None:
         now = time.monotonic()
         if self._conflict_since is None:
             self._conflict_since = now
             log.warning("getUpdates conflict (409): another instance may be polling")
-        elif now - self._conflict_since > CONFLICT_GRACE_S:
+        elif now - self._conflict_since > (grace := conflict_grace_s()):
             raise SecondInstanceError(
                 "another process is polling with this bot token (Telegram answers 409 Conflict "
-                f"for over {CONFLICT_GRACE_S:.0f}s); stop the other instance or use webhooks"
+                f"for over {grace:.0f}s); stop the other instance or use webhooks"
             )
 
     def _next_backoff(self) -> float:

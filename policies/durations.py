@@ -4,6 +4,7 @@ from __future__ import annotations
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 MAX_SECONDS = 366 * 86400
+_DIGITS = frozenset("0123456789")
 
 
 class DurationError(ValueError):
@@ -19,11 +20,11 @@ def parse_duration(text: str) -> int:
     raw = text.strip().lower()
     if not raw:
         raise DurationError("empty duration; use e.g. 10m, 2h, 3d")
-    if raw.isdigit():
+    if raw and all(char in _DIGITS for char in raw):
         return _bounded(int(raw) * 60, text)
     total, number = 0, ""
     for char in raw:
-        if char.isdigit():
+        if char in _DIGITS:  # ASCII only: "²".isdigit() is true but int() refuses it
             number += char
         elif char in _UNITS and number:
             total += int(number) * _UNITS[char]

@@ -102,6 +102,9 @@ class ChatsRepo:
         """
         if old_id == new_id:
             return
+        from storage.repositories.outbox import OutboxRepo
+
+        await OutboxRepo(self._s).rewrite_chat(old_id, new_id)
         for table in Base.metadata.sorted_tables:
             if "chat_id" not in table.c or table.name == Chat.__tablename__:
                 continue

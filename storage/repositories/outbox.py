@@ -139,13 +139,18 @@ class OutboxRepo:
         return [_entry(r) for r in await self._s.scalars(query)]
 
     async def rewrite_chat(self, old_id: int, new_id: int) -> None:
-        """After a migration, owed calls go to the new chat id (params included)."""
+        """After a migration, owed calls go to the new chat id, in the row and its params.
+
+        Rows already moved by the generic chat-id rewrite still carry the old id in their
+        parameters, so both ids are looked at.
+        """
         rows = await self._s.scalars(
-            select(OutboxItem).where(OutboxItem.chat_id == old_id, OutboxItem.status == "pending")
+            select(OutboxItem).where(OutboxItem.chat_id.in_((old_id, new_id)),
+                                     OutboxItem.status == "pending")
         )
         for row in rows:
             params = dict(row.params)
-            if params.get("chat_id") == old_id:
+            if params.get("chat_id") in (old_id, str(old_id)):
                 params["chat_id"] = new_id
             row.chat_id, row.params = new_id, params
 

@@ -39,7 +39,8 @@ def _cases(db: Path) -> int:
         return 0
     with sqlite3.connect(db) as conn:
         try:
-            return int(conn.execute("select count(*) from cases").fetchone()[0])
+            query = "select count(*) from cases where kind = 'complaint'"
+            return int(conn.execute(query).fetchone()[0])
         except sqlite3.OperationalError:
             return 0
 
@@ -71,7 +72,12 @@ async def test_cards_arrive_exactly_once_after_outage_and_kill(
     async def all_cases() -> bool:
         return _cases(db) == 20
 
-    await _wait(all_cases, 60)
+    try:
+        await _wait(all_cases, 60)
+    except AssertionError:
+        bot.kill()
+        _out, err = await bot.communicate()
+        raise AssertionError(f"{_cases(db)} cases; bot said: {err.decode()[-3000:]}") from None
     failed = [c for c in await sandbox_server.calls("sendMessage")
               if c["params"]["chat_id"] in (TEAM, str(TEAM)) and not c["ok"]]
     assert failed, "the team chat was down, so the first card attempts must have failed"
@@ -99,5 +105,7 @@ async def test_cards_arrive_exactly_once_after_outage_and_kill(
         await asyncio.wait_for(bot.communicate(), timeout=30)
     delivered = await cards()
     numbers = sorted(int(t.split("#", 1)[1].split(" ", 1)[0]) for t in delivered)
-    assert numbers == list(range(1, 21))
+    with sqlite3.connect(db) as conn:
+        ids = [r[0] for r in conn.execute("select id from cases where kind = 'complaint'")]
+    assert numbers == sorted(ids) and len(ids) == 20
     assert _cases(db) == 20

@@ -14,6 +14,7 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import httpx
@@ -58,7 +59,7 @@ async def _updates(server: SandboxServer) -> list[dict[str, object]]:
               for n in range(CHATS)]
     for group in groups:
         await server.do("add_bot_to", chat_id=group, status="administrator", by_user_id=owner)
-    authors: dict[int, int] = {}
+    authors: dict[tuple[int, int], int] = {}
     for n in range(UPDATES):
         group = groups[n % CHATS]
         slot = (group, n // (CHATS * PER_MEMBER))
@@ -157,7 +158,7 @@ async def test_two_receivers_three_workers_exactly_once_in_order(
     missing = [u for u in updates if u["update_id"] not in stored]
     assert not missing, [list(u)[1] for u in missing][:10]
     assert {r["status"] for r in rows} == {"done"}
-    by_chat: dict[int, list[tuple[int, object]]] = defaultdict(list)
+    by_chat: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     for row in rows:
         by_chat[row["chat_id"]].append((row["update_id"], row["done_at"]))
     for chat_rows in by_chat.values():

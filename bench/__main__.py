@@ -1,0 +1,90 @@
+"""``python -m bench [--quick] [--json]``: every benchmark, one process, one run.
+
+Floor, portavoce and naive run side by side on the same traffic through the same Runtime
+(see bench.variants), then scaling, raid, memory and (when configured) PostgreSQL.
+The process is pinned to one CPU (``--all-cores`` to lift it): the targets say "one core".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import postgres, report, scenarios
+from bench.plan import FULL, QUICK, Plan
+from bench.policy import blocklist_terms, faq_vectors, make_policy
+from bench.throughput import run_variant, sqlite_url
+from bench.traffic import make_traffic
+from policies.schema import CommunityOverrides
+
+SEED = 20240611
+
+
+async def run(plan: Plan, mode: str, directory: Path) -> dict[str, Any]:
+    policy = make_policy(plan.terms, plan.regexes, plan.faq)
+    vectors = faq_vectors(policy)
+    traffic = make_traffic(max(plan.saturation * 2, 4000), blocklist_terms(plan.terms),
+                           plan.faq, SEED)
+    variants = {}
+    for name in ("floor", "portavoce", "naive"):
+        variants[name] = await run_variant(name, plan, policy, vectors, traffic,
+                                           sqlite_url(directory, name))
+    result: dict[str, Any] = {
+        "mode": mode, "variants": variants, "ratios": report.ratios(variants),
+        "setup": f"{plan.terms:,} terms, {plan.regexes} regexes, {plan.faq:,} FAQ entries; "
+                 f"SQLite WAL; cpus={len(os.sched_getaffinity(0))}",
+    }
+    # Diagnostic, not a ratio: the same pipeline without the per-community moderation
+    # override of the example policy (see the report: effective_moderation per message).
+    plain = policy.model_copy(update={"communities": [
+        c.model_copy(update={"overrides": CommunityOverrides()}) for c in policy.communities]})
+    result["portavoce_no_override"] = await run_variant(
+        "portavoce", plan, plain, vectors, traffic, sqlite_url(directory, "no_override"))
+    if mode == "full" and variants["portavoce"]["offered_msg_s"] < plan.target_rate:
+        small = Plan(**{**_fields(plan), "saturation": 40, "latency_seconds": 0.3})
+        result["portavoce_at_target_rate"] = await run_variant(
+            "portavoce", small, policy, vectors, traffic, sqlite_url(directory, "at_target"),
+            rate=plan.target_rate)
+    url = postgres.configured_url()
+    if url:
+        async def on_pg(pg_url: str) -> dict[str, Any]:
+            return await run_variant("portavoce", plan, policy, vectors, traffic, pg_url)
+
+        result["postgres"] = await postgres.with_fresh_database(url, on_pg)
+    result["scaling"] = await scenarios.scaling(plan, directory, SEED)
+    result["raid"] = await scenarios.raid(plan, directory, SEED)
+    result["memory"] = await scenarios.memory(plan, directory, SEED)
+    result["targets"] = report.targets(result)
+    return result
+
+
+def _fields(plan: Plan) -> dict[str, Any]:
+    return {name: getattr(plan, name) for name in plan.__slots__}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="reduced run (CI smoke test)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--all-cores", action="store_true", help="do not pin to one CPU")
+    args = parser.parse_args()
+    if not args.all_cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    logging.basicConfig(level=logging.CRITICAL)
+    plan, mode = (QUICK, "quick") if args.quick else (FULL, "full")
+    with tempfile.TemporaryDirectory(prefix="portavoce-bench-") as directory:
+        result = asyncio.run(run(plan, mode, Path(directory)))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        report.print_tables(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The printed tables (the JSON is the same figures, one object)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def ratios(variants: dict[str, dict[str, Any]]) -> dict[str, float | None]:
+    port = variants["portavoce"]["throughput_msg_s"]
+    return {"portavoce_over_floor": _ratio(port, variants["floor"]["throughput_msg_s"]),
+            "portavoce_over_naive": _ratio(port, variants["naive"]["throughput_msg_s"])}
+
+
+def targets(result: dict[str, Any]) -> dict[str, bool | None]:
+    """The issue's targets, each True/False (None when the scenario did not run)."""
+    r, scale = result["ratios"], result["scaling"]
+    raid, mem = result["raid"], result["memory"]
+    port = result["variants"]["portavoce"]
+    at_target = result.get("portavoce_at_target_rate") or port
+    first, last = scale[0]["us_per_msg"], scale[-1]["us_per_msg"]
+    return {
+        "throughput_ge_0.5x_floor": (r["portavoce_over_floor"] or 0) >= 0.5,
+        "throughput_ge_30x_naive": (r["portavoce_over_naive"] or 0) >= 30,
+        "scaling_largest_within_1.2x_of_smallest": last <= 1.2 * first,
+        "p99_lt_10ms_at_1000_msg_s": at_target["offered_msg_s"] >= 1000
+        and at_target["p99_ms"] < 10,
+        "raid_clean_within_5s": raid["clean_after_s"] is not None and raid["clean_after_s"] <= 5,
+        "raid_le_1_deletion_call_per_100": raid["deletion_calls_per_100"] <= 1,
+        "raid_le_3_bot_messages": raid["bot_messages_in_group"] <= 3,
+        "memory_rss_lt_300mb": mem["rss_active_mb"] < 300,
+    }
+
+
+def print_tables(result: dict[str, Any]) -> None:
+    print(f"Portavoce benchmark ({result['mode']}): {result['setup']}")
+    print(f"\n{'variant':<10} {'msgs':>6} {'msg/s':>8} | {'offered':>8} {'p50 ms':>8} "
+          f"{'p99 ms':>8} | {'handle p50':>10} {'p99':>7} | {'peak RSS':>9}")
+    print("-" * 92)
+    rows = dict(result["variants"])
+    if result.get("portavoce_no_override"):
+        rows["port-noovr"] = result["portavoce_no_override"]
+    if result.get("portavoce_at_target_rate"):
+        rows["port@1000"] = result["portavoce_at_target_rate"]
+    if result.get("postgres"):
+        rows["port@pg"] = result["postgres"]
+    for name, v in rows.items():
+        print(f"{name:<10} {v['messages']:>6} {v['throughput_msg_s']:>8.1f} | "
+              f"{v['offered_msg_s']:>8.1f} {v['p50_ms']:>8.2f} {v['p99_ms']:>8.2f} | "
+              f"{v['handle_p50_ms']:>10.2f} {v['handle_p99_ms']:>7.2f} | "
+              f"{v['peak_rss_mb']:>6.1f} MB")
+    r = result["ratios"]
+    print(f"\nportavoce/floor throughput: {r['portavoce_over_floor']}x; "
+          f"portavoce/naive: {r['portavoce_over_naive']}x")
+    print("\nscaling (terms = FAQ entries): size | us/msg pipeline | handle p50 / p99 ms")
+    for row in result["scaling"]:
+        print(f"  {row['size']:>6,} | {row['us_per_msg']:>8,} | "
+              f"{row['handle_p50_ms']:.2f} / {row['handle_p99_ms']:.2f}")
+    raid = result["raid"]
+    print(f"\nraid: {raid['joins']} joins + {raid['messages']} spam: clean after "
+          f"{raid['clean_after_s']} s (sandbox time), {raid['spam_left']} left; "
+          f"{raid['api_calls']} API calls, {raid['deletion_calls']} deletion calls "
+          f"({raid['deletion_calls_per_100']} per 100), {raid['bot_messages_in_group']} bot "
+          f"messages in the group\n  calls: {raid['calls_by_method']}")
+    mem = result["memory"]
+    print(f"\nmemory: {mem['chats']} chats, {mem['members']:,} members, {mem['faq_entries']:,} "
+          f"FAQ: RSS before {mem['rss_before_mb']} MB, loaded {mem['rss_loaded_mb']} MB, "
+          f"{mem['active_chats']} chats active {mem['rss_active_mb']} MB "
+          f"(+{mem['per_active_chat_mb']} MB per active chat; all active ~"
+          f"{mem['rss_all_active_estimate_mb']} MB)")
+    if not result.get("postgres"):
+        print("\npostgres: not configured (set PORTAVOCE_BENCH_POSTGRES_URL)")
+    print("\ntargets:")
+    for name, met in result["targets"].items():
+        print(f"  {'MET ' if met else 'MISS'} {name}")

@@ -1,0 +1,138 @@
+"""Scaling with the knowledge base and blocklist, a raid, and memory with many chats."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import rss
+from bench.drive import Driver, finish_times, live, percentile, settle
+from bench.plan import Plan
+from bench.policy import blocklist_terms, faq_vectors, make_policy
+from bench.throughput import WINDOW, make_world, sqlite_url
+from bench.traffic import make_traffic, raid_spam
+from bench.world import add_members, create_world, newcomer, start
+from bot.ratelimit import BudgetRateLimiter
+
+
+async def scaling(plan: Plan, directory: Path, seed: int) -> list[dict[str, Any]]:
+    """Per-message cost through the whole pipeline at each size (terms = FAQ entries)."""
+    rows = []
+    for size in plan.scaling:
+        policy = make_policy(size, plan.regexes, size)
+        vectors = faq_vectors(policy)
+        traffic = make_traffic(plan.scaling_messages, blocklist_terms(size), size, seed)
+        world = await make_world("portavoce", policy, vectors,
+                                 sqlite_url(directory, f"scale{size}"), plan.users_per_group)
+        try:
+            async with live(world):
+                driver = Driver(world)
+                warm = await driver.closed_loop(traffic[:20], WINDOW)
+                await settle(world, warm)
+                started = time.perf_counter()
+                sent = await driver.closed_loop(traffic[20:], WINDOW)
+                await settle(world, sent)
+                elapsed = max(finish_times(world, sent).values()) - started
+            handle = [(world.done[s.update_id][1] - world.done[s.update_id][0]) * 1000
+                      for s in sent]
+            rows.append({"size": size, "us_per_msg": round(elapsed / len(sent) * 1e6),
+                         "handle_p50_ms": round(percentile(handle, 0.5), 2),
+                         "handle_p99_ms": round(percentile(handle, 0.99), 2)})
+        finally:
+            await world.close()
+    return rows
+
+
+async def raid(plan: Plan, directory: Path, seed: int) -> dict[str, Any]:
+    """Joins and spam in one burst, with Telegram's real budgets (BudgetRateLimiter defaults)."""
+    policy = make_policy(plan.terms, plan.regexes, plan.faq)
+    world = await create_world(policy, sqlite_url(directory, "raid"), limiter=BudgetRateLimiter(),
+                               vectors=faq_vectors(policy))
+    try:
+        await start(world)
+        await add_members(world, 50)
+        group, sandbox = world.groups[0], world.sandbox
+        async with live(world):
+            began = world.clock.now().timestamp()
+            raiders = [newcomer(world, group, f"Raider{n}") for n in range(plan.raid_joins)]
+            for user in raiders:
+                sandbox.set_member(group, user, "left")
+                sandbox.user_joins(group, user)
+            spam = [sandbox.user_sends(group, raiders[n % len(raiders)], text)["message_id"]
+                    for n, text in enumerate(raid_spam(plan.raid_messages,
+                                                       blocklist_terms(plan.terms), seed))]
+            clean_at = await _wait_clean(world, group, spam, timeout=120.0)
+        calls = [c for c in sandbox.calls if c.method != "getUpdates"]
+        deletions = [c for c in calls if c.method in ("deleteMessage", "deleteMessages")]
+        posted = [c for c in calls if c.method == "sendMessage" and c.ok
+                  and int(str(c.params.get("chat_id"))) == group]
+        left = sum(1 for m in spam if not sandbox.message(group, m).deleted)
+        return {"joins": plan.raid_joins, "messages": plan.raid_messages,
+                "clean_after_s": None if clean_at is None else round(clean_at - began, 2),
+                "spam_left": left, "api_calls": len(calls), "deletion_calls": len(deletions),
+                "deletion_calls_per_100": round(100 * len(deletions) / len(spam), 2),
+                "bot_messages_in_group": len(posted),
+                "calls_by_method": _by_method(calls)}
+    finally:
+        await world.close()
+
+
+async def _wait_clean(world: Any, group: int, spam: Sequence[int], timeout: float) -> float | None:
+    """Sandbox time of the deletion that removed the last spam message (None: never clean)."""
+    import asyncio
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if all(world.sandbox.message(group, m).deleted for m in spam):
+            done = [c.at for c in world.sandbox.calls
+                    if c.method in ("deleteMessage", "deleteMessages") and c.ok]
+            return max(done) if done else None
+        await asyncio.sleep(0.05)
+    return None
+
+
+def _by_method(calls: Sequence[Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for call in calls:
+        out[call.method] = out.get(call.method, 0) + 1
+    return out
+
+
+async def memory(plan: Plan, directory: Path, seed: int) -> dict[str, Any]:
+    """RSS with many chats and members known and a big FAQ loaded; a few chats active.
+
+    Every active chat compiles its own moderation engine, so the per-active-chat growth is
+    measured and extrapolated to all chats rather than risking gigabytes on a shared machine.
+    """
+    policy = make_policy(plan.terms, plan.regexes, plan.memory_faq)
+    vectors = faq_vectors(policy)
+    before = rss.current_mb()
+    world = await create_world(policy, sqlite_url(directory, "memory"), vectors=vectors,
+                               extra_groups=plan.memory_chats - len(policy.communities))
+    try:
+        await start(world)
+        await add_members(world, plan.memory_members // len(world.groups))
+        loaded = rss.current_mb()
+        traffic = make_traffic(plan.memory_active * 2, blocklist_terms(plan.terms),
+                               plan.memory_faq, seed)
+        async with live(world):
+            driver = Driver(world)
+            first = await driver.closed_loop(traffic[:1], 1)
+            await settle(world, first)
+            one_active = rss.current_mb()
+            driver.pairs = [(c, world.members[c][0]) for c in world.groups[:plan.memory_active]]
+            sent = await driver.closed_loop([m for m in traffic if m.kind != "spam"]
+                                            [:plan.memory_active], WINDOW)
+            await settle(world, sent)
+        active = rss.current_mb()
+        per_chat = (active - one_active) / max(1, plan.memory_active - 1)
+        return {"chats": len(world.groups), "members": plan.memory_members,
+                "faq_entries": plan.memory_faq, "rss_before_mb": round(before, 1),
+                "rss_loaded_mb": round(loaded, 1), "active_chats": plan.memory_active,
+                "rss_active_mb": round(active, 1), "per_active_chat_mb": round(per_chat, 2),
+                "rss_all_active_estimate_mb": round(active + per_chat * (
+                    len(world.groups) - plan.memory_active), 1)}
+    finally:
+        await world.close()
