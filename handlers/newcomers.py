@@ -7,6 +7,7 @@ notice per raid.
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from telegram import Update, User
@@ -120,11 +121,29 @@ async def send_prompt(chat_id: int, prompt_timer_id: int, raid_active: bool,
         await timers.merge_payload(timer.id, {"prompt": prompt_timer_id})
     names = ", ".join(escape_html(str(t.payload.get("name", "")))
                       for t in waiting[:20])
-    body = text("verify_prompt", lang, names=names,
-                timeout=format_duration(rules.new_members.timeout))
-    button = [(text("verify_button", lang), encode("ver", chat_id_tag(chat_id)))]
-    await actions.send_message(chat_id, body, buttons=[button],
+    timeout = format_duration(rules.new_members.timeout)
+    tag = chat_id_tag(chat_id)
+    if rules.new_members.verify == "question":
+        first, second, options = _question(prompt_timer_id)
+        await timers.merge_payload(prompt_timer_id, {"answer": first + second})
+        body = text("verify_question", lang, names=names, timeout=timeout, a=first, b=second)
+        buttons = [[(str(o), encode("ver", tag, o)) for o in options]]
+    else:
+        body = text("verify_prompt", lang, names=names, timeout=timeout)
+        buttons = [[(text("verify_button", lang), encode("ver", tag))]]
+    await actions.send_message(chat_id, body, buttons=buttons,
                                ref=("verify_prompt", prompt_timer_id))
+
+
+def _question(seed: int) -> tuple[int, int, list[int]]:
+    """A small sum and four answers, one right: enough to stop join bots, easy for people."""
+    pick = random.Random(seed)
+    first, second = pick.randint(2, 9), pick.randint(2, 9)
+    right = first + second
+    options = {right}
+    while len(options) < 4:
+        options.add(right + pick.choice([-3, -2, -1, 1, 2, 3]))
+    return first, second, sorted(options)
 
 
 def chat_id_tag(chat_id: int) -> str:
@@ -144,7 +163,8 @@ async def on_verify_press(update: Update, context: BotContext) -> None:
         return
     chat_id = query.message.chat.id
     lang = chat_language(context.services, chat_id)
-    if decode(query.data, "ver") is None:
+    parts = decode(query.data, "ver")
+    if parts is None:
         await actions.answer_callback(query.id, text("stale_button", lang))
         return
     uow = current_uow()
@@ -154,12 +174,23 @@ async def on_verify_press(update: Update, context: BotContext) -> None:
         await actions.answer_callback(query.id, text("verify_not_you", lang), alert=True)
         return
     await timers.finish(timer.id)
+    if len(parts) == 2 and not await _right_answer(timers, timer.payload, parts[1]):
+        await actions.answer_callback(query.id, text("verify_wrong", lang), alert=True)
+        await verification_expired(chat_id, query.from_user.id, timer.payload)
+        return
     await actions.restrict(chat_id, query.from_user.id, until=None, permissions=UNMUTED)
     await actions.answer_callback(query.id, text("verify_ok", lang))
     others = [t for t in await timers.pending_of_kind(VERIFY, chat_id)
               if t.payload.get("prompt") == timer.payload.get("prompt")]
     if not others:
         await actions.delete_messages(chat_id, [query.message.message_id])
+
+
+async def _right_answer(timers: TimersRepo, payload: dict[str, object], given: str) -> bool:
+    prompt = payload.get("prompt")
+    prompt_timer = await timers.get(prompt) if isinstance(prompt, int) else None
+    answer = prompt_timer.payload.get("answer") if prompt_timer else None
+    return answer is None or given == str(answer)
 
 
 async def verification_expired(chat_id: int, user_id: int, payload: dict[str, object]) -> None:

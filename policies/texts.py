@@ -157,6 +157,14 @@ TEXTS.update({
         "it": "Benvenuto/a {names}! Premi il pulsante entro {timeout} per confermare che sei una persona e poter scrivere.",
         "en": "Welcome {names}! Press the button within {timeout} to confirm you're a person and start writing.",
     },
+    "verify_question": {
+        "it": "Benvenuto/a {names}! Per poter scrivere rispondi entro {timeout}: quanto fa {a} + {b}?",
+        "en": "Welcome {names}! To start writing, answer within {timeout}: what is {a} + {b}?",
+    },
+    "verify_wrong": {
+        "it": "Risposta sbagliata: puoi rientrare e riprovare.",
+        "en": "Wrong answer: you can join again and retry.",
+    },
     "verify_button": {"it": "✅ Sono una persona", "en": "✅ I'm a person"},
     "verify_ok": {"it": "Grazie, ora puoi scrivere!", "en": "Thanks, you can write now!"},
     "verify_not_you": {
