@@ -25,7 +25,7 @@ from policies.schema import FaqItem
 from policies.voice import escape_html
 from storage.repositories.faq import FaqRepo
 
-USAGE = ("/faq list · /faq show ID · /faq test TEXT · /faq rm ID · /faq export\n"
+USAGE = ("/faq list · /faq show ID · /faq test TEXT · /faq rm ID · /faq export · /faq import\n"
          "/faq add (or edit) followed by the entry in YAML on the next lines:\n"
          "id: opening-hours\nquestions: {it: [Quando aprite?], en: [When do you open?]}\n"
          "answer: {it: Apriamo alle 9., en: We open at 9.}")
@@ -60,9 +60,9 @@ async def cmd_faq(update: Update, context: BotContext) -> None:
     sub = words[1].lower() if len(words) > 1 else ""
     arg = words[2] if len(words) > 2 else ""
     if body:
-        arg = body if sub in ("add", "edit") else f"{arg}\n{body}"
+        arg = body if sub in ("add", "edit", "import") else f"{arg}\n{body}"
     handler = {"list": _list, "show": _show, "test": _test, "add": _add, "edit": _edit,
-               "rm": _rm, "export": _export}.get(sub)
+               "rm": _rm, "export": _export, "import": _import}.get(sub)
     if handler is None:
         await reply(message, escape_html(USAGE))
         return
@@ -165,6 +165,33 @@ async def _export(update: Update, context: BotContext, _: str) -> None:
     document = _dump({"entries": [{"id": e.id, **e.data} for e in entries]})
     await actions.send_document(update.message.chat.id, "faq.yaml", document.encode(),
                                 caption=f"{len(entries)} FAQ entries")
+
+
+async def _import(update: Update, context: BotContext, body: str) -> None:
+    """`/faq import` + the YAML `/faq export` produced: every entry validated, then saved."""
+    assert update.message is not None
+    message = update.message
+    try:
+        data = YAML(typ="safe").load(body) if body else None
+        raw = data.get("entries") if isinstance(data, dict) else data
+        items = [FaqItem.model_validate(entry) for entry in (raw or [])]
+    except YAMLError as exc:
+        await reply(message, escape_html(f"YAML error: {str(exc).splitlines()[0]}"))
+        return
+    except (ValidationError, AttributeError, TypeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid entries"
+        await reply(message, escape_html(f"Nothing imported: {first}"))
+        return
+    if not items:
+        await reply(message, escape_html(USAGE))
+        return
+    uow = current_uow()
+    repo = FaqRepo(uow.session)
+    by = message.from_user.id if message.from_user else None
+    for item in items:
+        await repo.put(item.id, entry_data(item), source="telegram", by=by, now=uow.now)
+    _reload_after_commit(context)
+    await reply(message, escape_html(f"Imported {len(items)} entries."))
 
 
 def _reload_after_commit(context: BotContext) -> None:

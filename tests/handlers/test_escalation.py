@@ -301,3 +301,25 @@ async def test_unclaimed_case_is_reminded_once(play: Playground) -> None:
     await play.deliver()
     reminders = [c for c in _team(play) if c.params["text"].startswith("⏰")]
     assert len(reminders) == 1
+
+
+async def test_dismiss_reopen_and_ban_buttons(play: Playground) -> None:
+    sandbox = play.sandbox
+    _message, card = await _complaint(play)
+    message_id = card.result["message_id"]
+    sandbox.press_button(play.team_chat_id, message_id, play.people.team,
+                         _buttons(card)["⛔ Banna"])
+    await play.deliver()
+    assert sandbox.last("banChatMember").params["user_id"] == play.people.member
+    sandbox.press_button(play.team_chat_id, message_id, play.people.team,
+                         _buttons(card)["🗑 Archivia"])
+    await play.deliver()
+    [case] = await _cases(play)
+    assert case.status == "dismissed" and case.resolved_by == "Sara"
+    edited = sandbox.last("editMessageText")
+    reopen = {b["text"]: b["callback_data"]
+              for row in edited.params["reply_markup"]["inline_keyboard"] for b in row}
+    sandbox.press_button(play.team_chat_id, message_id, play.people.team, reopen["↩️ Riapri"])
+    await play.deliver()
+    [case] = await _cases(play)
+    assert case.status == "open"

@@ -72,3 +72,17 @@ async def test_export_sends_a_yaml_document(play: Playground) -> None:
     await play.deliver()
     [call] = play.sandbox.calls_of("sendDocument")
     assert call.ok and call.params["caption"] == "7 FAQ entries"
+
+
+async def test_import_takes_what_export_wrote(play: Playground) -> None:
+    document = ("/faq import\nentries:\n"
+                "- id: decaf\n  questions: {it: [Avete il decaffeinato?]}\n"
+                "  answer: {it: 'Sì, la miscela Notte.'}\n"
+                "- id: gift\n  questions: {it: [Fate buoni regalo?]}\n"
+                "  answer: {it: 'Sì, dal sito.'}\n")
+    play.sandbox.user_sends(play.team_chat_id, play.people.team, document)
+    play.sandbox.user_sends(play.team_chat_id, play.people.team, "/faq import\n- id: x")
+    await play.deliver()
+    imported, refused = _replies(play, play.team_chat_id)[-2:]
+    assert imported == "Imported 2 entries."
+    assert refused.startswith("Nothing imported")
