@@ -96,10 +96,11 @@ async def test_kill_9_at_random_points_leaves_the_same_final_state(tmp_path: Pat
     Path(tmp_path / "diff.txt").write_text("\n".join(
         ["MISSING", *map(str, missing), "EXTRA", *map(str, extra)]))
     assert not missing, sorted(map(str, missing))[:6]  # nothing lost
-    # Known limit: a kill between Telegram accepting a send and the outbox recording it
-    # resends that one call after the restart (Telegram has no idempotency key).
+    # Known limit: a kill between Telegram accepting a call and the outbox recording it
+    # resends that one call after the restart (Telegram has no idempotency key). Restricting
+    # or deleting twice changes nothing on Telegram; a reply can show twice. Nothing else may
+    # differ: every extra effect is one the calm run also had, at most one a kill.
     assert set(extra) <= set(calm_effects), sorted(map(str, extra))[:6]
-    assert all(key[0] == "reply" for key in extra), sorted(map(str, extra))[:6]
     assert sum(extra.values()) <= killed + CRASHES[-1]
     DUPLICATES.append(sum(extra.values()))
     for table, expected in calm_rows.items():
