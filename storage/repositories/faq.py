@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FaqAnswer, FaqEntryRow, FaqVector, FaqVote, Question
+from storage.repositories._upsert import insert_ignore, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +71,11 @@ class FaqRepo:
 
     async def put(self, entry_id: str, data: dict[str, Any], *, source: str,
                   by: int | None, now: datetime) -> None:
-        row = await self._s.get(FaqEntryRow, entry_id)
-        if row is None:
-            row = FaqEntryRow(id=entry_id)
-            self._s.add(row)
-        row.data, row.source, row.updated_by, row.updated_at = data, source, by, now
-        await self._s.flush()
+        """Insert or replace, atomically: processes starting together may seed the same entry."""
+        values = {"data": data, "source": source, "updated_by": by, "updated_at": now}
+        statement = upsert(self._s, FaqEntryRow).values(id=entry_id, **values)
+        await self._s.execute(statement.on_conflict_do_update(
+            index_elements=[FaqEntryRow.id], set_=values))
 
     async def remove(self, entry_id: str) -> bool:
         result = await self._s.execute(delete(FaqEntryRow).where(FaqEntryRow.id == entry_id))
@@ -105,11 +105,9 @@ class FaqRepo:
         return {key: bytes(vector) for key, vector in rows}
 
     async def add_vectors(self, vectors: Mapping[str, bytes]) -> None:
-        known = set((await self.vectors()).keys())
-        for key, vector in vectors.items():
-            if key not in known:
-                self._s.add(FaqVector(key=key, vector=vector))
-        await self._s.flush()
+        rows = [{"key": key, "vector": vector} for key, vector in vectors.items()]
+        if rows:
+            await self._s.execute(insert_ignore(self._s, FaqVector), rows)
 
     async def record_answer(
         self, *, chat_id: int, entry_id: str, question_message_id: int, asker_id: int,

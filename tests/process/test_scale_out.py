@@ -80,6 +80,13 @@ async def _updates(server: SandboxServer) -> list[dict[str, object]]:
             offset = int(batch[-1]["update_id"]) + 1
 
 
+async def _all_alive(processes: list[asyncio.subprocess.Process]) -> None:
+    for process in processes:
+        if process.returncode is not None:
+            _out, err = await process.communicate()
+            raise AssertionError(f"a process exited: {err.decode()[-2000:]}")
+
+
 async def _until_up(ports: list[int]) -> None:
     async with httpx.AsyncClient(timeout=2) as client:
         for port in ports:
@@ -128,6 +135,8 @@ async def test_two_receivers_three_workers_exactly_once_in_order(
     receivers = [await start_bot(receiver_env(p)) for p in ports]
     workers = [await start_bot(worker_env) for _ in range(3)]
     await _until_up(ports)
+    await asyncio.sleep(3)
+    await _all_alive([*receivers, *workers])
     half = len(updates) // 2
     await _post_all(updates[:half], ports)
     workers[0].send_signal(signal.SIGKILL)
@@ -138,6 +147,7 @@ async def test_two_receivers_three_workers_exactly_once_in_order(
     receivers[0] = await start_bot(receiver_env(ports[0]))
     await _until_up(ports)
     await _post_all(updates[half:], ports)
+    await _all_alive([*receivers, *workers])
     conn = await asyncpg.connect(database.replace("postgresql+asyncpg", "postgresql"))
     try:
         for _ in range(600):
@@ -152,7 +162,8 @@ async def test_two_receivers_three_workers_exactly_once_in_order(
     finally:
         await conn.close()
         for process in [*receivers, *workers]:
-            process.send_signal(signal.SIGTERM)
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
         await asyncio.gather(*(p.wait() for p in [*receivers, *workers]))
     stored = {r["update_id"] for r in rows}
     missing = [u for u in updates if u["update_id"] not in stored]
