@@ -7,11 +7,10 @@ plus every /spam and /notspam verdict stored in the database.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from bot.services import Services
-from bot.unit_of_work import maybe_uow
+from bot.unit_of_work import update_or_own_session
 from policies.moderation import FloodTracker, ModerationEngine, RaidDetector, SpamModel
 from policies.schema import BlockRule, Moderation, effective_moderation
 from storage.db import session_scope
@@ -33,7 +32,6 @@ class ModerationService:
         self._rules: dict[int, Moderation] = {}
         self._settings: dict[int, dict[str, Any]] = {}
         self.spam_model = SpamModel.starter()
-        self._lock = asyncio.Lock()
         self._removed: dict[tuple[int, int], float] = {}
 
     def just_removed(self, chat_id: int, user_id: int, now: float) -> bool:
@@ -62,12 +60,8 @@ class ModerationService:
     async def chat_settings(self, chat_id: int) -> dict[str, Any]:
         cached = self._settings.get(chat_id)
         if cached is None:
-            uow = maybe_uow()  # inside an update: its own session (SQLite has one writer)
-            if uow is not None:
-                cached = await ChatSettingsRepo(uow.session).all_for(chat_id)
-            else:
-                async with session_scope(self._services.sessions) as session:
-                    cached = await ChatSettingsRepo(session).all_for(chat_id)
+            async with update_or_own_session(self._services.sessions) as session:
+                cached = await ChatSettingsRepo(session).all_for(chat_id)
             self._settings[chat_id] = cached
         return cached
 

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from bot.services import Services
-from bot.unit_of_work import maybe_uow
+from bot.unit_of_work import maybe_uow, update_or_own_session
 from policies.texts import RIGHT_FOR_METHOD, text
 from policies.voice import escape_html
-from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.outbox import OutboxRepo
 
 
 async def _chat_label(services: Services, chat_id: int) -> str:
-    uow = maybe_uow()
-    if uow is not None:
-        chat = await ChatsRepo(uow.session).get(chat_id)
-    else:
-        async with session_scope(services.sessions) as session:
-            chat = await ChatsRepo(session).get(chat_id)
+    async with update_or_own_session(services.sessions) as session:
+        chat = await ChatsRepo(session).get(chat_id)
     title = chat.title if chat and chat.title else str(chat_id)
     return f"<b>{escape_html(title)}</b>"
 
@@ -30,18 +25,15 @@ async def to_team(services: Services, body: str, *, dedupe: str | None, topic: s
     params: dict[str, object] = {"chat_id": team.chat_id, "text": body, "parse_mode": "HTML"}
     if topic and topic in team.topics:
         params["message_thread_id"] = team.topics[topic]
-    uow = maybe_uow()  # inside an update the notice joins its transaction
-    if uow is not None:
-        await OutboxRepo(uow.session).enqueue(
-            team.chat_id, "sendMessage", params, now=uow.now, dedupe_key=dedupe
-        )
-        uow.outbox_touched = True
-        return
-    async with session_scope(services.sessions) as session:
+    async with update_or_own_session(services.sessions) as session:
         await OutboxRepo(session).enqueue(
             team.chat_id, "sendMessage", params, now=services.clock.now(), dedupe_key=dedupe
         )
-    services.poke_outbox()
+    uow = maybe_uow()  # inside an update the notice is sent once the update commits
+    if uow is not None:
+        uow.outbox_touched = True
+    else:
+        services.poke_outbox()
 
 
 def team_language(services: Services) -> str:

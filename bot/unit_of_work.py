@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import SessionFactory
+from storage.db import SessionFactory, session_scope
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("portavoce_uow", default=None)
 
@@ -42,6 +42,21 @@ def current_uow() -> UnitOfWork:
 
 def maybe_uow() -> UnitOfWork | None:
     return _current.get()
+
+
+@asynccontextmanager
+async def update_or_own_session(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """The current update's session if there is one, else a short session of its own.
+
+    Inside an update a second session would wait for the first on SQLite's single write lock
+    (a deadlock until the busy timeout), so shared services reuse the update's session.
+    """
+    uow = _current.get()
+    if uow is not None:
+        yield uow.session
+        return
+    async with session_scope(sessions) as session:
+        yield session
 
 
 @asynccontextmanager
