@@ -25,6 +25,11 @@ from storage.db import session_scope
 from storage.repositories.inbox import InboxRepo, InboxRow
 
 log = logging.getLogger(__name__)
+FINISHED_MEMORY = 20_000  # update ids remembered as done, against re-queueing races
+
+
+class _AlreadyDone(Exception):
+    """The inbox row was no longer pending when this run tried to mark it done."""
 
 
 def chat_key(raw: dict[str, Any]) -> int:
@@ -52,13 +57,16 @@ class Dispatcher:
         self._queued: set[int] = set()
         self._workers = TaskSet()
         self._limit = asyncio.Semaphore(parallel)
+        self._finished: deque[int] = deque(maxlen=FINISHED_MEMORY)
+        self._finished_set: set[int] = set()
         self.processed = 0
 
     async def schedule_pending(self) -> int:
         """Hand every pending inbox row not yet queued to its chat's worker."""
         async with session_scope(self._services.sessions) as session:
             rows = await InboxRepo(session).pending(limit=2000)
-        fresh = [r for r in rows if r.update_id not in self._queued]
+        fresh = [r for r in rows
+                 if r.update_id not in self._queued and r.update_id not in self._finished_set]
         for row in fresh:
             self._queued.add(row.update_id)
             queue = self._queues.get(row.chat_id)
@@ -86,9 +94,18 @@ class Dispatcher:
                     queue.clear()
                     return
                 queue.popleft()
+                self._remember_finished(row.update_id)
                 self._queued.discard(row.update_id)
         finally:
             self._queues.pop(chat_id, None)
+
+    def _remember_finished(self, update_id: int) -> None:
+        """A scheduling round that read the inbox just before this update was marked done
+        must not queue it again (the conditional mark_done would catch it, at a cost)."""
+        if len(self._finished) == self._finished.maxlen:
+            self._finished_set.discard(self._finished[0])
+        self._finished.append(update_id)
+        self._finished_set.add(update_id)
 
     async def process(self, row: InboxRow) -> str:
         """Handle one update; returns "ok", "done" (already handled) or "busy"."""
@@ -97,13 +114,6 @@ class Dispatcher:
         touched = False
         started = time.perf_counter()
         shared = self._services.engine.dialect.name == "postgresql"
-        if not shared:
-            # SQLite has one writer: check in a short transaction of its own, so the update's
-            # transaction only starts (and takes the lock) at its first write, after the
-            # expensive read-only work (FAQ embedding) is done.
-            async with session_scope(self._services.sessions) as session:
-                if await InboxRepo(session).status_of(row.update_id) != "pending":
-                    return "done"
         try:
             async with unit_of_work(self._services.sessions, row.update_id, now) as uow:
                 if shared:
@@ -111,8 +121,11 @@ class Dispatcher:
                     if claim != "ok":
                         return claim
                 await self._app.process_update(update)
-                await InboxRepo(uow.session).mark_done(row.update_id, now)
+                if not await InboxRepo(uow.session).mark_done(row.update_id, now):
+                    raise _AlreadyDone  # handled meanwhile: roll this run's effects back
                 touched = uow.outbox_touched
+        except _AlreadyDone:
+            return "done"
         except Exception as exc:
             if isinstance(exc, OperationalError) and "locked" in str(exc):
                 log.warning("update %s: database busy, will retry", row.update_id)

@@ -30,6 +30,7 @@ class UnitOfWork:
     outbox_touched: bool = False
     notes: list[str] = field(default_factory=list)
     scratch: dict[str, Any] = field(default_factory=dict)  # handler-to-handler, this update
+    before_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
@@ -71,6 +72,8 @@ async def unit_of_work(
             yield uow
             if uow.error is not None:
                 raise uow.error
+            for flush in uow.before_commit:  # writes gathered during the update (counters)
+                await flush()
             await session.commit()
         except BaseException:
             await session.rollback()

@@ -16,6 +16,7 @@ from handlers import metrics, reputation
 from handlers.cases import context_ring, message_key, open_case
 from handlers.command_base import begin, reply
 from handlers.common import chat_language
+from handlers.members import member_of
 from handlers.sentiment import complaint_of
 from handlers.views import message_view
 from policies.escalation import report_priority
@@ -25,7 +26,6 @@ from policies.types import MessageView
 from policies.voice import escape_html
 from storage.repositories.cases import NewCase
 from storage.repositories.faq import FaqRepo
-from storage.repositories.members import MembersRepo
 
 REPORT_WORDS = ("@admin", "@admins")
 
@@ -53,7 +53,7 @@ async def watch(update: Update, context: BotContext) -> None:
     if view.chat_id == services.policy.team.chat_id or view.is_edit:
         return
     uow = current_uow()
-    member = await MembersRepo(uow.session).get(view.chat_id, view.sender.user_id)
+    member = await member_of(uow, view.chat_id, view.sender.user_id)
     is_staff = bool(member and member.is_admin) or view.sender_chat_id == view.chat_id
     try:
         if is_staff:

@@ -16,6 +16,7 @@ from bot.outbox import on_sent
 from bot.unit_of_work import current_uow
 from handlers import actions, metrics
 from handlers.common import chat_language
+from handlers.members import member_of
 from handlers.sentiment import complaint_of
 from handlers.views import message_view
 from policies.callbacks import decode, encode
@@ -26,7 +27,6 @@ from policies.texts import text
 from policies.types import MessageView
 from policies.voice import escape_html, render
 from storage.repositories.faq import FaqRepo
-from storage.repositories.members import MembersRepo
 from storage.repositories.timers import TimersRepo
 
 PREPARED = "faq"
@@ -84,7 +84,7 @@ async def answer(update: Update, context: BotContext) -> None:
         return
     repo = FaqRepo(uow.session)
     if view.chat_type != "private":
-        member = await MembersRepo(uow.session).get(view.chat_id, sender.user_id)
+        member = await member_of(uow, view.chat_id, sender.user_id)
         if member is not None and member.is_admin:
             return  # admins answer, they are not answered
     await metrics.count(context.services, view.chat_id, "questions")

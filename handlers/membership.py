@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import ChatMember, ChatMemberAdministrator, Update
@@ -12,6 +13,7 @@ from bot.context import BotContext
 from bot.notices import team_language
 from bot.unit_of_work import current_uow
 from handlers import actions, metrics
+from handlers.members import remember
 from policies.texts import text
 from policies.voice import escape_html
 from storage.repositories.chats import ChatsRepo
@@ -116,17 +118,26 @@ async def on_migration(update: Update, context: BotContext) -> None:
     await ChatsRepo(uow.session).migrate(old_id, new_id, uow.now)
 
 
+def _known(known: set[int], chat_id: int) -> Callable[[], Awaitable[None]]:
+    async def remember_chat() -> None:
+        known.add(chat_id)
+    return remember_chat
+
+
 async def track_activity(update: Update, context: BotContext) -> None:
     """Remember the chat and the member (tenure, activity) for every group message."""
     message = update.message or update.edited_message
     if message is None or message.chat.type not in ("group", "supergroup"):
         return
     uow, chat, user = current_uow(), message.chat, message.from_user
-    chats = ChatsRepo(uow.session)
-    if await chats.get(chat.id) is None:
-        await chats.upsert(chat.id, type=chat.type, title=chat.title or "", now=uow.now,
-                           username=chat.username, is_forum=bool(chat.is_forum))
     services = context.services
+    known: set[int] = services.extras.setdefault("known_chats", set())
+    if chat.id not in known:  # chats are never deleted: once stored, no need to look again
+        chats = ChatsRepo(uow.session)
+        if await chats.get(chat.id) is None:
+            await chats.upsert(chat.id, type=chat.type, title=chat.title or "", now=uow.now,
+                               username=chat.username, is_forum=bool(chat.is_forum))
+        uow.after_commit.append(_known(known, chat.id))
     if message.new_chat_members:
         humans = [u for u in message.new_chat_members if not u.is_bot]
         if humans:
@@ -137,10 +148,10 @@ async def track_activity(update: Update, context: BotContext) -> None:
             await metrics.count(services, chat.id, "leaves")
         return
     if user is not None and not user.is_bot and message.sender_chat is None:
-        await MembersRepo(uow.session).seen(
+        remember(uow, await MembersRepo(uow.session).seen(
             chat.id, user.id, now=uow.now, first_name=user.first_name or "",
             username=user.username, message=update.message is not None,
-        )
+        ))
         if update.message is not None and chat.id != services.policy.team.chat_id:
             await metrics.count(services, chat.id, "messages")
             await metrics.active(services, chat.id, user.id)

@@ -1,13 +1,41 @@
-"""Counting what happens, on the hot path: one upsert per counter, in the update's transaction."""
+"""Counting what happens, on the hot path.
+
+Counters are gathered in the update's unit of work and written just before it commits, in one
+statement for all of them (a message touches three to six counters): the same transaction,
+so a counted update is counted exactly once, at a fraction of the statements.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.services import Services
-from bot.unit_of_work import current_uow
+from bot.unit_of_work import UnitOfWork, current_uow
 from storage.repositories.metrics import MetricsRepo
+
+_PENDING = "metrics.pending"
+
+
+class _Pending:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.counts: Counter[tuple[int, str, str]] = Counter()
+        self.active: set[tuple[int, str, int]] = set()
+        self._uow = uow
+
+    async def flush(self) -> None:
+        repo = MetricsRepo(self._uow.session)
+        await repo.incr_many(dict(self.counts))
+        await repo.active_many(sorted(self.active))
+
+
+def _pending(uow: UnitOfWork) -> _Pending:
+    pending: _Pending | None = uow.scratch.get(_PENDING)
+    if pending is None:
+        pending = uow.scratch[_PENDING] = _Pending(uow)
+        uow.before_commit.append(pending.flush)
+    return pending
 
 
 def local_day(services: Services, when: datetime | None = None) -> str:
@@ -18,9 +46,9 @@ def local_day(services: Services, when: datetime | None = None) -> str:
 
 async def count(services: Services, chat_id: int, key: str, by: int = 1) -> None:
     uow = current_uow()
-    await MetricsRepo(uow.session).incr(chat_id, local_day(services, uow.now), key, by)
+    _pending(uow).counts[(chat_id, local_day(services, uow.now), key)] += by
 
 
 async def active(services: Services, chat_id: int, user_id: int) -> None:
     uow = current_uow()
-    await MetricsRepo(uow.session).active(chat_id, local_day(services, uow.now), user_id)
+    _pending(uow).active.add((chat_id, local_day(services, uow.now), user_id))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
@@ -15,11 +14,11 @@ from handlers.cases import message_key, open_case
 from handlers.common import chat_language
 from handlers.enforce import Target, enforce
 from handlers.escalation import new_case
+from handlers.members import member_of
 from handlers.newcomers import announce_raid
 from handlers.views import SERVICE_USER_IDS, message_view
 from policies.moderation import MemberHistory
-from storage.repositories.members import MembersRepo
-from storage.repositories.moderation import RecentMessagesRepo, WarningsRepo
+from storage.repositories.moderation import RecentMessagesRepo
 
 
 async def on_group_message(update: Update, context: BotContext) -> None:
@@ -36,7 +35,7 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     settings = await mod.chat_settings(view.chat_id)
     rules = mod.rules(view.chat_id, settings)
     history = await _history(context, view.chat_id, sender.user_id if sender else None,
-                             view.text, rules.warnings.window, is_edit=view.is_edit)
+                             view.text, is_edit=view.is_edit)
     decision = mod.engine(view.chat_id, settings).evaluate(view, history, uow.now.timestamp())
     if sender is not None and not history.is_admin:
         await RecentMessagesRepo(uow.session).add(view.chat_id, view.message_id,
@@ -75,13 +74,11 @@ async def on_group_message(update: Update, context: BotContext) -> None:
 
 
 async def _history(context: BotContext, chat_id: int, user_id: int | None, text: str,
-                   window: int, *, is_edit: bool) -> MemberHistory:
+                   *, is_edit: bool) -> MemberHistory:
     if user_id is None:
         return MemberHistory()
     uow = current_uow()
-    member = await MembersRepo(uow.session).get(chat_id, user_id)
-    warnings = await WarningsRepo(uow.session).active(chat_id, user_id,
-                                                      uow.now - timedelta(seconds=window))
+    member = await member_of(uow, chat_id, user_id)
     flood = context.services.moderation.flood
     seen = flood.record(chat_id, user_id, text, uow.now.timestamp()) if not is_edit else None
     return MemberHistory(
@@ -91,5 +88,4 @@ async def _history(context: BotContext, chat_id: int, user_id: int | None, text:
         is_admin=bool(member and member.is_admin),
         recent=seen.recent if seen else (),
         repeats_across_chats=seen.repeats_across_chats if seen else 0,
-        warnings=len(warnings),
     )

@@ -37,7 +37,8 @@ def create_engine(url: str, *, echo: bool = False, schema: str | None = None) ->
 
 def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
     engine = create_async_engine(
-        url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        pool_size=1, max_overflow=0, pool_timeout=BUSY_TIMEOUT_MS / 1000,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -43,7 +43,9 @@ class MemberHistory:
         recent: timestamps of their previous messages in this chat (for flood).
         repeats_across_chats: how many of the brand's other chats got the same text from them
             within the flood window.
-        warnings: active warnings before this message.
+
+    Active warnings are not here: the engine does not use them; `handlers.enforce` counts
+    them only when a rule warns.
     """
 
     first_seen: float | None = None
@@ -52,7 +54,6 @@ class MemberHistory:
     is_admin: bool = False
     recent: tuple[float, ...] = ()
     repeats_across_chats: int = 0
-    warnings: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,12 +69,14 @@ class InboxRepo:
             select(InboxUpdate.status).where(InboxUpdate.update_id == update_id)
         )
 
-    async def mark_done(self, update_id: int, now: datetime) -> None:
-        await self._s.execute(
+    async def mark_done(self, update_id: int, now: datetime) -> bool:
+        """Mark a pending update done; False if it was not pending (handled meanwhile)."""
+        result = await self._s.execute(
             update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id)
+            .where(InboxUpdate.update_id == update_id, InboxUpdate.status == "pending")
             .values(status="done", done_at=now)
         )
+        return bool(getattr(result, "rowcount", 1))
 
     async def mark_failed(self, update_id: int, error: str, now: datetime) -> None:
         await self._s.execute(

@@ -25,6 +25,23 @@ class MetricsRepo:
             index_elements=[DailyMetric.chat_id, DailyMetric.day, DailyMetric.key],
             set_={"value": DailyMetric.value + by}))
 
+    async def incr_many(self, counts: dict[tuple[int, str, str], int]) -> None:
+        """Add to several counters in one statement; keys (chat_id, day, key), sorted so
+        concurrent writers on PostgreSQL lock rows in the same order."""
+        rows = [{"chat_id": c, "day": d, "key": k, "value": v}
+                for (c, d, k), v in sorted(counts.items()) if v]
+        if not rows:
+            return
+        statement = upsert(self._s, DailyMetric).values(rows)
+        await self._s.execute(statement.on_conflict_do_update(
+            index_elements=[DailyMetric.chat_id, DailyMetric.day, DailyMetric.key],
+            set_={"value": DailyMetric.value + statement.excluded.value}))
+
+    async def active_many(self, rows: list[tuple[int, str, int]]) -> None:
+        if rows:
+            await self._s.execute(insert_ignore(self._s, DailyActive).values(
+                [{"chat_id": c, "day": d, "user_id": u} for c, d, u in rows]))
+
     async def active(self, chat_id: int, day: str, user_id: int) -> None:
         await self._s.execute(insert_ignore(self._s, DailyActive).values(
             chat_id=chat_id, day=day, user_id=user_id))
