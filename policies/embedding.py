@@ -10,6 +10,7 @@ event loop keeps running while a worker thread embeds.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -22,8 +23,13 @@ MAX_CHARS = 512
 """Inputs are cut to this many characters: chat questions are short, and a pasted wall of
 text must not cost a sliding-window pass over hundreds of tokens."""
 
+QUERY_CACHE_SIZE = 4096
+"""Recent query vectors kept (about 1.5 KB each): members ask the same things in the same
+words ("quando arriva il mio ordine?"), and a repeat then costs a dictionary lookup."""
+
 _lock = threading.Lock()
 _state: dict[str, Any] = {"model": None, "failed": False}
+_queries: OrderedDict[str, Vector] = OrderedDict()
 
 
 def _load() -> Any:
@@ -66,3 +72,20 @@ def embed(texts: Sequence[str], *, kind: Literal["query", "passage"]) -> list[Ve
         matrix = model.query(items) if kind == "query" else model.passage(items)
     rows = np.asarray(matrix, dtype=np.float32).reshape(len(items), -1)
     return [np.ascontiguousarray(row) for row in rows]
+
+
+def embed_query(text: str) -> Vector:
+    """One query vector, from a small LRU cache of recent queries when possible."""
+    key = text[:MAX_CHARS]
+    with _lock:
+        cached = _queries.get(key)
+        if cached is not None:
+            _queries.move_to_end(key)
+            return cached
+    vector = embed([key], kind="query")[0]
+    vector.setflags(write=False)  # shared by every caller: nobody may modify it
+    with _lock:
+        _queries[key] = vector
+        if len(_queries) > QUERY_CACHE_SIZE:
+            _queries.popitem(last=False)
+    return vector

@@ -23,6 +23,7 @@ from policies import embedding
 from policies.embedding import Vector
 from policies.faq.concepts import concepts
 from policies.faq.confidence import NO_CONCEPTS, Evidence, confidence
+from policies.faq.focus import focus
 from policies.faq.lexical import LexicalHit, LexicalIndex
 from policies.faq.semantic import SemanticIndex
 from policies.faq.text import terms
@@ -164,7 +165,7 @@ class FaqIndex:
     def _rank_semantic(self, text: str, query: _Query, k: int) -> list[Candidate]:
         """Fused ranking over the best entries by cosine plus the lexical hits."""
         assert self._semantic is not None
-        vector = self._semantic.query_vector(text)
+        vector = self._semantic.query_vector(focus(text))
         sims = self._semantic.similarities(vector)
         scores = self._semantic.entry_scores(sims)
         base = scores + W_ANSWER * np.maximum(self._semantic.answer_scores(vector), 0.0)

@@ -83,7 +83,7 @@ class SemanticIndex:
 
     def query_vector(self, text: str) -> Vector:
         """The member's line as a vector (truncated and embedded once per message)."""
-        return embedding.embed([text], kind="query")[0]
+        return embedding.embed_query(text)
 
     def similarities(self, query: Vector) -> npt.NDArray[np.float32]:
         """Cosine between the query and every phrasing (flat, entry by entry)."""
