@@ -3,20 +3,27 @@
 Floor, portavoce and naive run side by side on the same traffic through the same Runtime
 (see bench.variants), then scaling, raid, memory and (when configured) PostgreSQL.
 The process is pinned to one CPU (``--all-cores`` to lift it): the targets say "one core".
+It is pinned before anything else is imported: thread pools started at import (numpy's BLAS)
+would otherwise keep every core and spin on them.
 """
 
 from __future__ import annotations
+
+import os
+import sys
+
+if "--all-cores" not in sys.argv and hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 import argparse
 import asyncio
 import json
 import logging
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import postgres, report, scenarios
+from bench import decisions, memory, postgres, report, scenarios
 from bench.plan import FULL, QUICK, Plan
 from bench.policy import blocklist_terms, faq_vectors, make_policy
 from bench.throughput import run_variant, sqlite_url
@@ -59,7 +66,8 @@ async def run(plan: Plan, mode: str, directory: Path) -> dict[str, Any]:
         result["postgres"] = await postgres.with_fresh_database(url, on_pg)
     result["scaling"] = await scenarios.scaling(plan, directory, SEED)
     result["raid"] = await scenarios.raid(plan, directory, SEED)
-    result["memory"] = await scenarios.memory(plan, directory, SEED)
+    result["decisions"] = decisions.compare(policy, vectors, traffic, plan.decision_messages)
+    result["memory"] = await memory.in_subprocess(mode)
     result["targets"] = report.targets(result)
     return result
 
@@ -74,8 +82,6 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--all-cores", action="store_true", help="do not pin to one CPU")
     args = parser.parse_args()
-    if not args.all_cores and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     logging.basicConfig(level=logging.CRITICAL)
     plan, mode = (QUICK, "quick") if args.quick else (FULL, "full")
     with tempfile.TemporaryDirectory(prefix="portavoce-bench-") as directory:

@@ -21,10 +21,12 @@ def targets(result: dict[str, Any]) -> dict[str, bool | None]:
     raid, mem = result["raid"], result["memory"]
     port = result["variants"]["portavoce"]
     at_target = result.get("portavoce_at_target_rate") or port
-    first, last = scale[0]["us_per_msg"], scale[-1]["us_per_msg"]
+    first, last = scale[0]["cpu_us_per_msg"], scale[-1]["cpu_us_per_msg"]
     return {
         "throughput_ge_0.5x_floor": (r["portavoce_over_floor"] or 0) >= 0.5,
         "throughput_ge_30x_naive": (r["portavoce_over_naive"] or 0) >= 30,
+        "(decisions only) moderation_ge_30x_naive":
+            (result["decisions"]["moderation"]["naive_over_portavoce"] or 0) >= 30,
         "scaling_largest_within_1.2x_of_smallest": last <= 1.2 * first,
         "p99_lt_10ms_at_1000_msg_s": at_target["offered_msg_s"] >= 1000
         and at_target["p99_ms"] < 10,
@@ -55,9 +57,17 @@ def print_tables(result: dict[str, Any]) -> None:
     r = result["ratios"]
     print(f"\nportavoce/floor throughput: {r['portavoce_over_floor']}x; "
           f"portavoce/naive: {r['portavoce_over_naive']}x")
-    print("\nscaling (terms = FAQ entries): size | us/msg pipeline | handle p50 / p99 ms")
+    d = result["decisions"]
+    mod = d["moderation"]
+    print(f"\ndecision cost alone (CPU per message, {d['messages']} messages): "
+          f"whole pipeline {d['all']['portavoce_us_per_msg']:,} us vs naive "
+          f"{d['all']['naive_us_per_msg']:,} us ({d['all']['naive_over_portavoce']}x); "
+          f"moderation {mod['portavoce_us_per_msg']:,} us vs naive "
+          f"{mod['naive_us_per_msg']:,} us ({mod['naive_over_portavoce']}x)")
+    print("\nscaling (terms = FAQ entries): size | CPU us/msg | wall us/msg | "
+          "handle p50 / p99 ms")
     for row in result["scaling"]:
-        print(f"  {row['size']:>6,} | {row['us_per_msg']:>8,} | "
+        print(f"  {row['size']:>6,} | {row['cpu_us_per_msg']:>8,} | {row['us_per_msg']:>8,} | "
               f"{row['handle_p50_ms']:.2f} / {row['handle_p99_ms']:.2f}")
     raid = result["raid"]
     print(f"\nraid: {raid['joins']} joins + {raid['messages']} spam: clean after "
@@ -66,11 +76,11 @@ def print_tables(result: dict[str, Any]) -> None:
           f"({raid['deletion_calls_per_100']} per 100), {raid['bot_messages_in_group']} bot "
           f"messages in the group\n  calls: {raid['calls_by_method']}")
     mem = result["memory"]
-    print(f"\nmemory: {mem['chats']} chats, {mem['members']:,} members, {mem['faq_entries']:,} "
-          f"FAQ: RSS before {mem['rss_before_mb']} MB, loaded {mem['rss_loaded_mb']} MB, "
-          f"{mem['active_chats']} chats active {mem['rss_active_mb']} MB "
-          f"(+{mem['per_active_chat_mb']} MB per active chat; all active ~"
-          f"{mem['rss_all_active_estimate_mb']} MB)")
+    print(f"\nmemory (own process, sandbox included): {mem['chats']} chats, "
+          f"{mem['members']:,} members, {mem['faq_entries']:,} FAQ: RSS before "
+          f"{mem['rss_before_mb']} MB, loaded {mem['rss_loaded_mb']} MB, after a message in "
+          f"each of {mem['active_chats']} chats {mem['rss_active_mb']} MB "
+          f"(peak {mem['peak_rss_mb']} MB)")
     if not result.get("postgres"):
         print("\npostgres: not configured (set PORTAVOCE_BENCH_POSTGRES_URL)")
     print("\ntargets:")

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import rss
 from bench.drive import Driver, finish_times, live, percentile, settle
 from bench.plan import Plan
 from bench.policy import blocklist_terms, faq_vectors, make_policy
@@ -15,6 +14,7 @@ from bench.throughput import WINDOW, make_world, sqlite_url
 from bench.traffic import make_traffic, raid_spam
 from bench.world import add_members, create_world, newcomer, start
 from bot.ratelimit import BudgetRateLimiter
+from policies import embedding
 
 
 async def scaling(plan: Plan, directory: Path, seed: int) -> list[dict[str, Any]]:
@@ -24,6 +24,7 @@ async def scaling(plan: Plan, directory: Path, seed: int) -> list[dict[str, Any]
         policy = make_policy(size, plan.regexes, size)
         vectors = faq_vectors(policy)
         traffic = make_traffic(plan.scaling_messages, blocklist_terms(size), size, seed)
+        embedding.clear_query_cache()
         world = await make_world("portavoce", policy, vectors,
                                  sqlite_url(directory, f"scale{size}"), plan.users_per_group)
         try:
@@ -31,13 +32,15 @@ async def scaling(plan: Plan, directory: Path, seed: int) -> list[dict[str, Any]
                 driver = Driver(world)
                 warm = await driver.closed_loop(traffic[:20], WINDOW)
                 await settle(world, warm)
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 sent = await driver.closed_loop(traffic[20:], WINDOW)
                 await settle(world, sent)
                 elapsed = max(finish_times(world, sent).values()) - started
+                cpu = time.process_time() - cpu
             handle = [(world.done[s.update_id][1] - world.done[s.update_id][0]) * 1000
                       for s in sent]
             rows.append({"size": size, "us_per_msg": round(elapsed / len(sent) * 1e6),
+                         "cpu_us_per_msg": round(cpu / len(sent) * 1e6),
                          "handle_p50_ms": round(percentile(handle, 0.5), 2),
                          "handle_p99_ms": round(percentile(handle, 0.99), 2)})
         finally:
@@ -98,41 +101,3 @@ def _by_method(calls: Sequence[Any]) -> dict[str, int]:
     for call in calls:
         out[call.method] = out.get(call.method, 0) + 1
     return out
-
-
-async def memory(plan: Plan, directory: Path, seed: int) -> dict[str, Any]:
-    """RSS with many chats and members known and a big FAQ loaded; a few chats active.
-
-    Every active chat compiles its own moderation engine, so the per-active-chat growth is
-    measured and extrapolated to all chats rather than risking gigabytes on a shared machine.
-    """
-    policy = make_policy(plan.terms, plan.regexes, plan.memory_faq)
-    vectors = faq_vectors(policy)
-    before = rss.current_mb()
-    world = await create_world(policy, sqlite_url(directory, "memory"), vectors=vectors,
-                               extra_groups=plan.memory_chats - len(policy.communities))
-    try:
-        await start(world)
-        await add_members(world, plan.memory_members // len(world.groups))
-        loaded = rss.current_mb()
-        traffic = make_traffic(plan.memory_active * 2, blocklist_terms(plan.terms),
-                               plan.memory_faq, seed)
-        async with live(world):
-            driver = Driver(world)
-            first = await driver.closed_loop(traffic[:1], 1)
-            await settle(world, first)
-            one_active = rss.current_mb()
-            driver.pairs = [(c, world.members[c][0]) for c in world.groups[:plan.memory_active]]
-            sent = await driver.closed_loop([m for m in traffic if m.kind != "spam"]
-                                            [:plan.memory_active], WINDOW)
-            await settle(world, sent)
-        active = rss.current_mb()
-        per_chat = (active - one_active) / max(1, plan.memory_active - 1)
-        return {"chats": len(world.groups), "members": plan.memory_members,
-                "faq_entries": plan.memory_faq, "rss_before_mb": round(before, 1),
-                "rss_loaded_mb": round(loaded, 1), "active_chats": plan.memory_active,
-                "rss_active_mb": round(active, 1), "per_active_chat_mb": round(per_chat, 2),
-                "rss_all_active_estimate_mb": round(active + per_chat * (
-                    len(world.groups) - plan.memory_active), 1)}
-    finally:
-        await world.close()

@@ -21,6 +21,7 @@ from bench.traffic import Message
 from bench.variants import only_handler
 from bench.world import World, add_members, create_world, start
 from bot.policy_loader import load_policy
+from policies import embedding
 from policies.schema import PolicyFile
 
 WINDOW = 32  # messages in flight during the saturation phase
@@ -43,6 +44,7 @@ async def run_variant(variant: str, plan: Plan, policy: PolicyFile,
                       vectors: Mapping[str, bytes], traffic: Sequence[Message],
                       database_url: str, *, rate: float | None = None) -> dict[str, Any]:
     rss.reset_peak()
+    embedding.clear_query_cache()  # every variant starts cold
     world = await make_world(variant, policy, vectors, database_url, plan.users_per_group)
     try:
         driver = Driver(world)

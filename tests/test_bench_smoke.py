@@ -52,6 +52,10 @@ def test_ratios_scaling_raid_memory_and_targets_are_reported(figures: dict[str, 
     memory = figures["memory"]
     assert isinstance(memory, dict)
     assert memory["rss_active_mb"] > 0
+    assert memory["active_chats"] == memory["chats"]
+    decisions = figures["decisions"]
+    assert isinstance(decisions, dict)
+    assert decisions["moderation"]["naive_us_per_msg"] > 0
     targets = figures["targets"]
     assert isinstance(targets, dict)
     assert all(isinstance(met, bool) for met in targets.values())
