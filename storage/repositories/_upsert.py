@@ -1,4 +1,9 @@
-"""INSERT ... ON CONFLICT DO NOTHING for both supported dialects."""
+"""INSERT ... ON CONFLICT for both supported dialects, as plain Core statements.
+
+They target the model's table rather than the mapped class: an ORM-enabled insert goes
+through the ORM's bulk machinery (about 60 us more per statement), and these run on the hot
+path, several per message, without needing any object back.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def insert_ignore(session: AsyncSession, model: Any) -> Any:
     """An insert statement for ``model`` that skips rows that already exist."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model).on_conflict_do_nothing()
-    return sqlite.insert(model).on_conflict_do_nothing()
+    return upsert(session, model).on_conflict_do_nothing()
 
 
 def upsert(session: AsyncSession, model: Any) -> Any:
     """A dialect insert whose ``on_conflict_do_update`` the caller fills in."""
+    table = getattr(model, "__table__", model)
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+        return postgresql.insert(table)
+    return sqlite.insert(table)

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Member
-from storage.repositories._upsert import upsert
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
@@ -72,7 +72,9 @@ class MembersRepo:
         ``first_seen`` is set once and is the member's tenure for new-member rules.
         """
         increment = 1 if message else 0
-        insert = upsert(self._s, Member).values(
+        # ORM-enabled (the mapped class, not its table): it returns the refreshed object.
+        dialect = postgresql if self._s.get_bind().dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(Member).values(
             chat_id=chat_id, user_id=user_id, first_name=first_name[:128], username=username,
             status="member", rights={}, first_seen=first_seen or now, last_seen=now,
             message_count=increment, trusted=False,
