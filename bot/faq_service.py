@@ -22,8 +22,6 @@ from storage.db import session_scope
 from storage.repositories.faq import FaqRepo, StoredEntry
 
 log = logging.getLogger(__name__)
-_VECTOR_CACHE: dict[str, bytes] = {}  # process-wide: embeddings are pure functions of text
-_CACHE_LIMIT = 50_000
 
 
 def entry_data(item: Any) -> dict[str, Any]:
@@ -54,19 +52,18 @@ class FaqService:
                     await repo.sync_from_file(file_entries, services.clock.now())
                 self.entries = await repo.entries()
                 stored = await repo.vectors()
-            _VECTOR_CACHE.update(stored)
             raw = [{"id": e.id, **e.data} for e in self.entries]
-            known = {k: _decode(v) for k, v in _VECTOR_CACHE.items()}
+            known = {k: _decode(v) for k, v in stored.items()}
+            del stored  # the index keeps one copy of each vector; these bytes can go
             languages = tuple(services.policy.brand.languages)
             index = await asyncio.to_thread(
                 FaqIndex.build, entries_from_dataset(raw), vectors=known, languages=languages
             )
-            fresh = {k: _encode(v) for k, v in index.vectors().items() if k not in stored}
+            fresh = {k: _encode(v) for k, v in index.vectors().items() if k not in known}
+            del known
             if fresh:
                 async with session_scope(services.sessions) as session:
                     await FaqRepo(session).add_vectors(fresh)
-                if len(_VECTOR_CACHE) < _CACHE_LIMIT:
-                    _VECTOR_CACHE.update(fresh)
             self._index = index
             log.info("FAQ index: %d entries (semantic %s)", len(self.entries),
                      "on" if index.semantic else "off")
