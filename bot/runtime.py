@@ -112,7 +112,7 @@ class Runtime:
             scheduled = await self.dispatcher.schedule_pending()
             await self.dispatcher.wait_idle()
             chores = await self.maintenance.run_once()
-            sent = await self.sender.flush()
+            sent = await self.sender.flush(hold=False)
             if not (fetched or scheduled or sent or chores):
                 return
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 
@@ -9,11 +10,13 @@ import pytest
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
+from bot.outbox import DELETE_WINDOW_S
 from bot.playground import Playground
 from bot.sandbox import Fault
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.inbox import InboxRepo
+from storage.repositories.outbox import OutboxRepo
 
 
 def _sends_to(play: Playground, chat_id: int, ok: bool = True) -> list[str]:
@@ -94,3 +97,37 @@ async def test_a_crashing_handler_is_logged_and_the_bot_keeps_serving(
     async with session_scope(play.runtime.services.sessions) as s:
         assert await InboxRepo(s).count_pending() == 0
     assert crash["message_id"] > 0
+
+
+async def _queue_deletions(play: Playground, message_ids: list[int]) -> None:
+    async with session_scope(play.runtime.services.sessions) as session:
+        await OutboxRepo(session).enqueue_many(
+            play.group_id, "deleteMessage",
+            [{"chat_id": play.group_id, "message_id": m} for m in message_ids],
+            now=play.clock.now(), dedupe_keys=[None] * len(message_ids))
+
+
+async def test_a_burst_of_deletions_leaves_in_full_batches(play: Playground) -> None:
+    """The first deletion goes at once; during a burst the next ones gather for up to
+    DELETE_WINDOW_S and leave as one deleteMessages call."""
+    sandbox, sender = play.sandbox, play.runtime.sender
+    ids = [sandbox.user_sends(play.group_id, play.people.member, f"spam {n}")["message_id"]
+           for n in range(7)]
+    await play.deliver()
+    await asyncio.sleep(DELETE_WINDOW_S)  # seven quick lines may have cost a flood deletion
+    sandbox.clear_calls()
+    await _queue_deletions(play, ids[:1])
+    await sender.flush()
+    assert [c.method for c in sandbox.calls] == ["deleteMessage"]
+    await _queue_deletions(play, ids[1:4])
+    await sender.flush()
+    await _queue_deletions(play, ids[4:])
+    await sender.flush()
+    assert len(sandbox.calls) == 1  # held: a burst is on
+    wait = await sender.next_due_in()
+    assert wait is not None and 0 < wait <= DELETE_WINDOW_S
+    await asyncio.sleep(wait + 0.01)
+    await sender.flush()
+    batched = [c for c in sandbox.calls if c.method == "deleteMessages"]
+    assert len(batched) == 1 and sorted(batched[0].params["message_ids"]) == sorted(ids[1:])
+    assert all(sandbox.message(play.group_id, m).deleted for m in ids)
