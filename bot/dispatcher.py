@@ -14,6 +14,7 @@ from collections import deque
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from telegram import Update
 
 from bot import ops
@@ -64,9 +65,11 @@ class Dispatcher:
     async def schedule_pending(self) -> int:
         """Hand every pending inbox row not yet queued to its chat's worker."""
         async with session_scope(self._services.sessions) as session:
-            rows = await InboxRepo(session).pending(limit=2000)
-        fresh = [r for r in rows
-                 if r.update_id not in self._queued and r.update_id not in self._finished_set]
+            repo = InboxRepo(session)
+            keys = [(u, c) for u, c in await repo.pending_keys(limit=2000)
+                    if u not in self._queued and u not in self._finished_set]
+            payloads = await repo.payloads([u for u, _ in keys]) if keys else {}
+        fresh = [InboxRow(u, c, payloads[u]) for u, c in keys if u in payloads]
         for row in fresh:
             self._queued.add(row.update_id)
             queue = self._queues.get(row.chat_id)
@@ -110,11 +113,11 @@ class Dispatcher:
     async def process(self, row: InboxRow) -> str:
         """Handle one update; returns "ok", "done" (already handled) or "busy"."""
         now = self._services.clock.now()
-        update = Update.de_json(json.loads(row.payload), self._app.bot)
         touched = False
         started = time.perf_counter()
         shared = self._services.engine.dialect.name == "postgresql"
         try:
+            update = Update.de_json(json.loads(row.payload), self._app.bot)  # may be malformed
             async with unit_of_work(self._services.sessions, row.update_id, now) as uow:
                 if shared:
                     claim = await InboxRepo(uow.session).claim(row.update_id, row.chat_id)
@@ -127,7 +130,8 @@ class Dispatcher:
         except _AlreadyDone:
             return "done"
         except Exception as exc:
-            if isinstance(exc, OperationalError) and "locked" in str(exc):
+            if ((isinstance(exc, OperationalError) and "locked" in str(exc))
+                    or isinstance(exc, PoolTimeout)):  # SQLite's one connection is taken
                 log.warning("update %s: database busy, will retry", row.update_id)
                 return "busy"  # left pending: retried by the next scheduling round
             log.exception("update %s failed; marked failed", row.update_id,

@@ -36,13 +36,29 @@ class InboxRepo:
         await self._s.execute(insert_ignore(self._s, InboxUpdate), values)
 
     async def pending(self, limit: int = 500) -> list[InboxRow]:
-        rows = await self._s.scalars(
-            select(InboxUpdate)
+        keys = await self.pending_keys(limit)
+        payloads = await self.payloads([update_id for update_id, _ in keys])
+        return [InboxRow(u, c, payloads[u]) for u, c in keys if u in payloads]
+
+    async def pending_keys(self, limit: int = 500) -> list[tuple[int, int]]:
+        """(update_id, chat_id) of the oldest pending updates: cheap to read every round,
+        even with thousands waiting (the payloads are read only for updates not yet queued)."""
+        rows = await self._s.execute(
+            select(InboxUpdate.update_id, InboxUpdate.chat_id)
             .where(InboxUpdate.status == "pending")
             .order_by(InboxUpdate.update_id)
             .limit(limit)
         )
-        return [InboxRow(r.update_id, r.chat_id, r.payload) for r in rows]
+        return [(int(u), int(c)) for u, c in rows]
+
+    async def payloads(self, update_ids: Sequence[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for start in range(0, len(update_ids), 500):
+            rows = await self._s.execute(
+                select(InboxUpdate.update_id, InboxUpdate.payload)
+                .where(InboxUpdate.update_id.in_(update_ids[start:start + 500])))
+            out.update((int(u), str(p)) for u, p in rows)
+        return out
 
     async def claim(self, update_id: int, chat_id: int) -> str:
         """Take an update for processing in this transaction: "ok", "done" or "busy".
