@@ -10,6 +10,7 @@ so the figure overstates the bot's own memory by the sandbox's share.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -30,10 +31,12 @@ SEED = 20240611
 
 async def measure(plan: Plan, directory: Path, seed: int = SEED) -> dict[str, Any]:
     policy = make_policy(plan.terms, plan.regexes, plan.memory_faq)
+    before = rss.current_mb()  # interpreter, libraries and the policy object
     vectors = faq_vectors(policy)
-    before = rss.current_mb()
     world = await create_world(policy, sqlite_url(directory, "memory"), vectors=vectors,
                                extra_groups=plan.memory_chats - len(policy.communities))
+    del vectors  # stored in the database now, as the product keeps them
+    gc.collect()
     try:
         await start(world)
         await add_members(world, plan.memory_members // len(world.groups))

@@ -19,8 +19,9 @@ from bench import faqgen
 from bench.blocklist import EVERYDAY, REGEXES, SPAMMY, SYLLABLES, make_terms
 from bot.policy_loader import load_policy
 from policies.faq import FaqIndex
+from policies.faq.background import BACKGROUND
 from policies.faq.evaluate import entries_from_dataset
-from policies.faq.semantic import MODEL_ID
+from policies.faq.semantic import MODEL_ID, vector_key
 from policies.schema import BlockRule, FaqItem, PolicyFile
 
 CACHE = Path(__file__).parent / ".cache"
@@ -88,6 +89,9 @@ def _load_cache() -> dict[str, np.ndarray[Any, Any]]:
 def faq_vectors(policy: PolicyFile) -> dict[str, bytes]:
     """Vectors of every FAQ text of ``policy`` as the product stores them (float32 bytes)."""
     known = _load_cache()
+    wanted = _wanted_keys(policy)
+    if all(key in known for key in wanted):  # no index to build just to look them up
+        return {k: np.asarray(known[k], dtype=np.float32).tobytes() for k in wanted}
     raw = [{"id": e.id, **e.model_dump(exclude={"id"}, exclude_defaults=True)}
            for e in policy.faq.entries]
     index = FaqIndex.build(entries_from_dataset(raw), vectors=known,
@@ -104,3 +108,12 @@ def faq_vectors(policy: PolicyFile) -> dict[str, bytes]:
         np.savez(partial, keys=keys, vectors=matrix)
         os.replace(partial, _cache_file())  # concurrent runs never read half a file
     return {k: np.asarray(v, dtype=np.float32).tobytes() for k, v in vectors.items()}
+
+
+def _wanted_keys(policy: PolicyFile) -> list[str]:
+    """The vector keys an index of ``policy``'s FAQ needs (as SemanticIndex names them)."""
+    keys = [vector_key(text) for text in BACKGROUND]
+    for entry in policy.faq.entries:
+        keys += [vector_key(t) for texts in entry.questions.values() for t in texts if t.strip()]
+        keys += [vector_key(t, "passage") for t in entry.answer.values() if t.strip()]
+    return list(dict.fromkeys(keys))
