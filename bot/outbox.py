@@ -13,7 +13,7 @@ import base64
 import logging
 import random
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +32,7 @@ from telegram.error import (
 
 from bot import notices
 from bot.services import Services
+from bot.tasks import TaskSet
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.outbox import OutboxEntry, OutboxRepo
@@ -42,9 +43,11 @@ SentHook = Callable[[AsyncSession, OutboxEntry, Any, datetime], Awaitable[None]]
 SENT_HOOKS: dict[str, SentHook] = {}
 DELETE_BATCH = 100
 DELETE_WINDOW_S = 1.0
-"""In a burst, a chat's deletions wait until this long after its previous deletion call, so
-they leave in full batches: a raid's 2,000 deletions in about 20 calls rather than hundreds.
-A quiet chat's deletion goes at once (no call in the window), as do full batches."""
+DELETE_BURST_CALLS = 3
+"""In a burst (a chat already had DELETE_BURST_CALLS deletion calls within DELETE_WINDOW_S),
+its deletions wait until the window since the last call has passed, so they leave in full
+batches: a raid's 2,000 deletions in about 10 calls rather than hundreds. A chat with the odd
+spam message keeps deleting at once, as full batches always do."""
 MAX_BACKOFF_S = 60
 
 _ALREADY_DONE = (
@@ -75,24 +78,41 @@ class OutboxSender:
         self._services = services
         self._bot = bot
         self._limit = asyncio.Semaphore(parallel_chats)
-        self._last_delete: dict[int, float] = {}  # chat -> monotonic time of its last call
+        self._deletions: dict[int, deque[float]] = {}  # chat -> times of its last calls
         self._held_until: float | None = None
+        self._chats = TaskSet()
+        self._sending: set[int] = set()
+        self._fatal: BaseException | None = None
 
-    async def flush(self, *, hold: bool = True) -> int:
-        """Send everything due now; returns how many rows were attempted.
+    async def flush(self, *, hold: bool = True, wait: bool = True) -> int:
+        """Start sending what is due, one task per chat; returns how many rows it started.
 
-        ``hold``: let a burst's deletions gather into full batches (see DELETE_WINDOW_S);
-        `Runtime.deliver` (tests, the console) sends everything at once instead.
+        ``wait=False`` (the running bot) returns at once: a chat waiting for its posting
+        budget (20 messages a minute per group) or for a retry must never hold up the
+        deletions and bans of every other chat. A chat whose task is still running is left
+        to it. ``hold``: let a burst's deletions gather into full batches (DELETE_WINDOW_S);
+        `Runtime.deliver` (tests, the console) sends everything at once and waits.
         """
+        if self._fatal is not None:
+            raise self._fatal
         self._held_until = None
         now = self._services.clock.now()
         async with session_scope(self._services.sessions) as session:
             due = await OutboxRepo(session).due(now, limit=1000)
         by_chat: dict[int, list[OutboxEntry]] = defaultdict(list)
         for entry in due:
-            by_chat[entry.chat_id].append(entry)
-        await asyncio.gather(*(self._send_chat(items, hold) for items in by_chat.values()))
-        return len(due)
+            if entry.chat_id not in self._sending:
+                by_chat[entry.chat_id].append(entry)
+        started = []
+        for chat_id, items in by_chat.items():
+            self._sending.add(chat_id)
+            started.append(self._chats.start(self._send_chat(chat_id, items, hold),
+                                             f"outbox-{chat_id}"))
+        if wait:
+            await asyncio.gather(*started)
+            if self._fatal is not None:
+                raise self._fatal
+        return sum(len(items) for items in by_chat.values())
 
     async def next_due_in(self) -> float | None:
         if self._held_until is not None:  # held deletions are due already: wait for them
@@ -101,9 +121,24 @@ class OutboxSender:
             due_at = await OutboxRepo(session).next_due_at()
         if due_at is None:
             return None
-        return max(0.0, (due_at - self._services.clock.now()).total_seconds())
+        due_in = max(0.0, (due_at - self._services.clock.now()).total_seconds())
+        if due_in == 0.0 and self._sending:
+            return 1.0  # being sent already; a chat's task pokes the loop when it ends
+        return due_in
 
-    async def _send_chat(self, items: list[OutboxEntry], hold: bool) -> None:
+    async def stop(self) -> None:
+        await self._chats.cancel_all()
+
+    async def _send_chat(self, chat_id: int, items: list[OutboxEntry], hold: bool) -> None:
+        try:
+            await self._send_items(items, hold)
+        except InvalidToken as exc:  # the token was revoked: the bot must stop
+            self._fatal = exc
+        finally:
+            self._sending.discard(chat_id)
+            self._services.poke_outbox()
+
+    async def _send_items(self, items: list[OutboxEntry], hold: bool) -> None:
         async with self._limit:
             for batch in _batches(items):
                 if hold and self._hold(batch):
@@ -116,19 +151,20 @@ class OutboxSender:
         head = batch[0]
         if head.method != "deleteMessage" or len(batch) >= DELETE_BATCH:
             return False
-        last = self._last_delete.get(head.chat_id)
-        if last is None or time.monotonic() - last >= DELETE_WINDOW_S:
+        calls = self._deletions.get(head.chat_id)
+        now = time.monotonic()
+        if not calls or len(calls) < DELETE_BURST_CALLS or now - calls[0] >= DELETE_WINDOW_S:
             return False
-        until = last + DELETE_WINDOW_S
+        until = calls[-1] + DELETE_WINDOW_S
         self._held_until = until if self._held_until is None else min(self._held_until, until)
         return True
 
     def _deleted(self, chat_id: int) -> None:
         now = time.monotonic()
-        if len(self._last_delete) > 10_000:
-            self._last_delete = {c: t for c, t in self._last_delete.items()
-                                 if now - t < DELETE_WINDOW_S}
-        self._last_delete[chat_id] = now
+        if len(self._deletions) > 10_000:
+            self._deletions = {c: t for c, t in self._deletions.items()
+                               if now - t[-1] < DELETE_WINDOW_S}
+        self._deletions.setdefault(chat_id, deque(maxlen=DELETE_BURST_CALLS)).append(now)
 
     async def _deliver(self, batch: Sequence[OutboxEntry]) -> bool:
         head = batch[0]

@@ -95,6 +95,7 @@ class Runtime:
 
     async def stop(self) -> None:
         await self.dispatcher.stop()
+        await self.sender.stop()
         await self.leader.release()
         with contextlib.suppress(Exception):
             if self.app.running:
@@ -140,6 +141,7 @@ class Runtime:
         finally:
             stopper.cancel()
             await tasks.cancel_all()
+            await self.sender.stop()
 
     async def _dispatch_loop(self, ready: asyncio.Event, every: float) -> None:
         while True:
@@ -167,7 +169,7 @@ class Runtime:
                 continue
             event.clear()
             try:
-                await self.sender.flush()
+                await self.sender.flush(wait=False)  # each chat sends in its own task
             except Exception:
                 log.exception("outbox round failed; retrying")
             wait = await self.sender.next_due_in()

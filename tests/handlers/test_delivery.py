@@ -10,7 +10,7 @@ import pytest
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.outbox import DELETE_WINDOW_S
+from bot.outbox import DELETE_BURST_CALLS, DELETE_WINDOW_S
 from bot.playground import Playground
 from bot.sandbox import Fault
 from storage.db import session_scope
@@ -108,26 +108,28 @@ async def _queue_deletions(play: Playground, message_ids: list[int]) -> None:
 
 
 async def test_a_burst_of_deletions_leaves_in_full_batches(play: Playground) -> None:
-    """The first deletion goes at once; during a burst the next ones gather for up to
-    DELETE_WINDOW_S and leave as one deleteMessages call."""
+    """The odd deletion goes at once; once a chat has had DELETE_BURST_CALLS deletion calls
+    within DELETE_WINDOW_S, the next ones gather and leave as one deleteMessages call."""
     sandbox, sender = play.sandbox, play.runtime.sender
     ids = [sandbox.user_sends(play.group_id, play.people.member, f"spam {n}")["message_id"]
-           for n in range(7)]
+           for n in range(9)]
     await play.deliver()
-    await asyncio.sleep(DELETE_WINDOW_S)  # seven quick lines may have cost a flood deletion
+    await asyncio.sleep(DELETE_WINDOW_S)  # nine quick lines may have cost a flood deletion
     sandbox.clear_calls()
-    await _queue_deletions(play, ids[:1])
+    for n in range(DELETE_BURST_CALLS):  # not a burst yet: each goes at once
+        await _queue_deletions(play, ids[n:n + 1])
+        await sender.flush()
+    assert [c.method for c in sandbox.calls] == ["deleteMessage"] * DELETE_BURST_CALLS
+    rest = ids[DELETE_BURST_CALLS:]
+    await _queue_deletions(play, rest[:3])
     await sender.flush()
-    assert [c.method for c in sandbox.calls] == ["deleteMessage"]
-    await _queue_deletions(play, ids[1:4])
+    await _queue_deletions(play, rest[3:])
     await sender.flush()
-    await _queue_deletions(play, ids[4:])
-    await sender.flush()
-    assert len(sandbox.calls) == 1  # held: a burst is on
+    assert len(sandbox.calls) == DELETE_BURST_CALLS  # held: a burst is on
     wait = await sender.next_due_in()
     assert wait is not None and 0 < wait <= DELETE_WINDOW_S
     await asyncio.sleep(wait + 0.01)
     await sender.flush()
     batched = [c for c in sandbox.calls if c.method == "deleteMessages"]
-    assert len(batched) == 1 and sorted(batched[0].params["message_ids"]) == sorted(ids[1:])
+    assert len(batched) == 1 and sorted(batched[0].params["message_ids"]) == sorted(rest)
     assert all(sandbox.message(play.group_id, m).deleted for m in ids)
