@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.services import Services
 from bot.unit_of_work import maybe_uow, update_or_own_session
-from policies.texts import RIGHT_FOR_METHOD, text
+from policies.texts import RIGHT_FOR_METHOD, right_label, text
 from policies.voice import escape_html
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.outbox import OutboxRepo
@@ -42,9 +42,10 @@ def team_language(services: Services) -> str:
 
 async def missing_right(services: Services, chat_id: int, method: str) -> None:
     right = RIGHT_FOR_METHOD.get(method, "admin")
+    lang = team_language(services)
     body = text(
-        "team_missing_right", team_language(services),
-        chat=await _chat_label(services, chat_id), method=method, right=right,
+        "team_missing_right", lang,
+        chat=await _chat_label(services, chat_id), method=method, right=right_label(right, lang),
     )
     day = services.clock.now().date().isoformat()
     await to_team(services, body, dedupe=f"rights:{chat_id}:{right}:{day}", topic="moderation")

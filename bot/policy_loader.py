@@ -69,6 +69,9 @@ def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
         reason = exc.problem or exc.context or "invalid YAML"
         problem = PolicyProblem((), line, f"YAML syntax error: {reason}")
         raise PolicyError(source, [problem]) from None
+    except TypeError:  # ruamel hashes complex keys ("? - item"): a mapping cannot be a key
+        problem = PolicyProblem((), None, "YAML error: a list or mapping is used as a key")
+        raise PolicyError(source, [problem]) from None
     if not isinstance(tree, dict):
         raise PolicyError(source, [PolicyProblem((), 1, "the file must be a YAML mapping")])
     try:

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import signal
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken
 
@@ -29,7 +30,12 @@ async def serve(settings: Settings, *, force: bool = False) -> int:
     if settings.webhook_secret:
         secrets.append(settings.webhook_secret.get_secret_value())
     configure_logging(settings.log_level, settings.log_format.value, secrets)
-    runtime = await Runtime.create(settings, token=token)
+    try:
+        runtime = await Runtime.create(settings, token=token)
+    except (OSError, SQLAlchemyError) as exc:  # unreachable, wrong credentials, bad file path
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        log.critical("cannot open the database (PORTAVOCE_DATABASE_URL): %s", reason)
+        return 6
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

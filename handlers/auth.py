@@ -11,20 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import ChatMember, ChatMemberAdministrator, Message
+from telegram import CallbackQuery, ChatMember, ChatMemberAdministrator, Message
 from telegram.error import TelegramError
 
 from bot.context import BotContext
 from handlers.views import SERVICE_USER_IDS
 
 log = logging.getLogger(__name__)
-
-RIGHT_LABELS = {
-    "can_restrict_members": {"it": "Bannare utenti", "en": "Ban users"},
-    "can_delete_messages": {"it": "Eliminare messaggi", "en": "Delete messages"},
-    "can_change_info": {"it": "Modificare info gruppo", "en": "Change group info"},
-    "can_pin_messages": {"it": "Fissare messaggi", "en": "Pin messages"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,3 +102,10 @@ async def is_team_member(context: BotContext, user_id: int) -> bool:
     if member.status == ChatMember.RESTRICTED:
         return bool(getattr(member, "is_member", False))
     return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
+
+
+def from_team_chat(context: BotContext, query: CallbackQuery) -> bool:
+    """The press comes from a message in the team chat: team buttons live nowhere else, so
+    their data copied onto another chat's message (a modified client) is refused."""
+    message = query.message
+    return message is not None and message.chat.id == context.services.policy.team.chat_id

@@ -15,13 +15,13 @@ from bot.context import BotContext
 from bot.notices import team_language
 from bot.unit_of_work import current_uow
 from handlers import actions
-from handlers.auth import bot_lacks, is_team_member, protected_target
+from handlers.auth import bot_lacks, from_team_chat, is_team_member, protected_target
 from handlers.cases import card_of, refresh_card
 from handlers.command_base import reply
 from handlers.enforce import MUTED
 from policies.callbacks import decode, encode
 from policies.escalation import CLAIMED, OPEN, card_text, transition
-from policies.texts import text
+from policies.texts import right_label, text
 from policies.voice import escape_html, render
 from storage.repositories.cases import CaseInfo, CasesRepo
 from storage.repositories.faq import FaqRepo
@@ -38,6 +38,9 @@ async def on_case_button(update: Update, context: BotContext) -> None:
     parts = decode(query.data, "case")
     if parts is None or len(parts) < 2 or not parts[0].isdigit():
         await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if not from_team_chat(context, query):
+        await actions.answer_callback(query.id, text("button_wrong_chat", lang), alert=True)
         return
     if not await is_team_member(context, query.from_user.id):
         await actions.answer_callback(query.id, text("team_only", lang), alert=True)
@@ -110,8 +113,8 @@ async def _restrict_author(context: BotContext, case: CaseInfo, action: str, que
     if why is None and await bot_lacks(context, case.chat_id, "can_restrict_members"):
         why = "bot_missing_right"
     if why is not None:
-        await actions.answer_callback(query_id, text(why, lang, right="can_restrict_members"),
-                                      alert=True)
+        label = right_label("can_restrict_members", lang)
+        await actions.answer_callback(query_id, text(why, lang, right=label), alert=True)
         return False
     uow = current_uow()
     if action == "mute":

@@ -8,9 +8,9 @@ from telegram import Message, Update
 
 from bot.context import BotContext
 from handlers import actions
-from handlers.auth import RIGHT_LABELS, Caller, Refusal, authorize, bot_lacks
+from handlers.auth import Caller, Refusal, authorize, bot_lacks
 from handlers.common import chat_language
-from policies.texts import text
+from policies.texts import RIGHT_LABELS, text
 from policies.voice import escape_html
 
 

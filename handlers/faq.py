@@ -174,6 +174,11 @@ async def on_feedback(update: Update, context: BotContext) -> None:
         return
     helpful = parts[1] == "y"
     uow = current_uow()
+    answered = await FaqRepo(uow.session).answer(int(parts[0]))
+    if answered is not None and (query.message is None
+                                 or answered.chat_id != query.message.chat.id):
+        await actions.answer_callback(query.id, text("button_wrong_chat", lang), alert=True)
+        return  # the data names an answer given in another chat: copied by a modified client
     recorded = await FaqRepo(uow.session).vote(int(parts[0]), query.from_user.id, helpful)
     if not recorded and await FaqRepo(uow.session).answer(int(parts[0])) is None:
         await actions.answer_callback(query.id, text("stale_button", lang))

@@ -17,11 +17,12 @@ from bot.context import BotContext
 from bot.faq_service import entry_data
 from bot.unit_of_work import current_uow
 from handlers import actions
-from handlers.auth import RIGHT_LABELS, Refusal, authorize, is_team_member
+from handlers.auth import Refusal, authorize, is_team_member
 from handlers.command_base import reply
 from handlers.common import chat_language
 from policies.faq import DEFAULT_THRESHOLD
 from policies.schema import FaqItem
+from policies.texts import RIGHT_LABELS
 from policies.voice import escape_html
 from storage.repositories.faq import FaqRepo
 

@@ -8,7 +8,7 @@ from bot.context import BotContext
 from bot.notices import team_language
 from bot.unit_of_work import current_uow
 from handlers import actions
-from handlers.auth import is_team_member
+from handlers.auth import from_team_chat, is_team_member
 from handlers.enforce import UNMUTED
 from policies.callbacks import decode, encode
 from policies.texts import text
@@ -85,6 +85,9 @@ async def on_undo(update: Update, context: BotContext) -> None:
     parts = decode(query.data, "mod")
     if parts is None or len(parts) != 2 or parts[0] != "undo" or not parts[1].isdigit():
         await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if not from_team_chat(context, query):
+        await actions.answer_callback(query.id, text("button_wrong_chat", lang), alert=True)
         return
     if not await is_team_member(context, query.from_user.id):
         await actions.answer_callback(query.id, text("team_only", lang), alert=True)

@@ -15,29 +15,11 @@ from bot.unit_of_work import current_uow
 from handlers.command_base import begin, reply
 from handlers.targets import Unresolved, resolve
 from handlers.views import SERVICE_USER_IDS
+from policies.texts import text
 from policies.voice import escape_html
 from storage.repositories.privacy import PrivacyRepo, compact_after_erasure
 
 RESTRICT = "can_restrict_members"
-
-# Kept here until they move to policies/texts.py (owned by another change).
-_TEXTS = {
-    "forget_done": {
-        "it": "🗑 Ho cancellato i messaggi e il nome dell'utente {user_id} ({rows} dati). "
-              "Avvisi e ban restano, servono a far rispettare le regole.",
-        "en": "🗑 I erased the messages and name of user {user_id} ({rows} items). "
-              "Warnings and bans stay: they are needed to enforce the rules.",
-    },
-    "forget_usage": {
-        "it": "Rispondi a un messaggio del membro con /forget, oppure /forget <id>.",
-        "en": "Reply to the member's message with /forget, or send /forget <id>.",
-    },
-}
-
-
-def _say(key: str, lang: str, **params: object) -> str:
-    variants = _TEXTS[key]
-    return (variants.get(lang) or variants["en"]).format(**params)
 
 
 async def cmd_forget(update: Update, context: BotContext) -> None:
@@ -47,7 +29,7 @@ async def cmd_forget(update: Update, context: BotContext) -> None:
     found = await resolve(cmd.message, cmd.args)
     if (isinstance(found, Unresolved) or found.user_id is None
             or found.user_id in SERVICE_USER_IDS or found.user_id == context.bot.id):
-        await reply(cmd.message, escape_html(_say("forget_usage", cmd.lang)))
+        await reply(cmd.message, escape_html(text("forget_usage", cmd.lang)))
         return
     uow = current_uow()
     report = await PrivacyRepo(uow.session).forget_user(
@@ -58,5 +40,5 @@ async def cmd_forget(update: Update, context: BotContext) -> None:
         await compact_after_erasure(engine)
 
     uow.after_commit.append(compact)
-    body = _say("forget_done", cmd.lang, user_id=found.user_id, rows=report.total)
+    body = text("forget_done", cmd.lang, user_id=found.user_id, rows=report.total)
     await reply(cmd.message, escape_html(body))

@@ -1,10 +1,11 @@
-"""Who a manager command is about: the replied-to member, an @username or a numeric id."""
+"""Who a manager command is about: the replied-to member, a text mention (members without a
+username), an @username or a numeric id."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Message
+from telegram import Message, MessageEntity, User
 
 from bot.unit_of_work import current_uow
 from policies.durations import DurationError, parse_duration
@@ -35,6 +36,10 @@ async def resolve(message: Message, args: list[str]) -> Resolved | Unresolved:
         if reply.from_user is not None:
             user = reply.from_user
             return Resolved(user.id, user.first_name, None, reply.message_id, tuple(args))
+    mentioned = _text_mention(message)
+    if mentioned is not None:
+        user, rest = mentioned
+        return Resolved(user.id, user.first_name, None, None, rest)
     if not args:
         return Unresolved("need_target")
     first, rest = args[0], tuple(args[1:])
@@ -49,6 +54,22 @@ async def resolve(message: Message, args: list[str]) -> Resolved | Unresolved:
             return Unresolved("unknown_target", first)
         return Resolved(member.user_id, member.first_name or first, None, None, rest)
     return Unresolved("need_target")
+
+
+def _text_mention(message: Message) -> tuple[User, tuple[str, ...]] | None:
+    """``/command <text mention> rest``: the mentioned user and the words after the mention.
+
+    Entity offsets count UTF-16 code units (an emoji in a name counts two), as Telegram sends.
+    """
+    units = (message.text or "").encode("utf-16-le")
+    for entity in message.entities:
+        if entity.type != MessageEntity.TEXT_MENTION or entity.user is None:
+            continue
+        before = units[:entity.offset * 2].decode("utf-16-le", "replace").split()
+        if len(before) == 1:  # right after the command word
+            after = units[(entity.offset + entity.length) * 2:].decode("utf-16-le", "replace")
+            return entity.user, tuple(after.split())
+    return None
 
 
 def split_duration(args: tuple[str, ...]) -> tuple[int | None, str]:

@@ -35,7 +35,7 @@ def message_view(update: Update) -> MessageView | None:
     if message.new_chat_members or message.left_chat_member or message.migrate_to_chat_id:
         return None
     text = message.text or message.caption or ""
-    entities = message.parse_entities() if message.text else message.parse_caption_entities()
+    entities = _entity_texts(message)
     links, mentions, custom = _links(entities, message)
     origin = message.forward_origin
     return MessageView(
@@ -62,6 +62,18 @@ def message_view(update: Update) -> MessageView | None:
         is_topic_message=bool(message.is_topic_message),
         extra_texts=_extra_texts(message),
     )
+
+
+def _entity_texts(message: Message) -> dict[MessageEntity, str]:
+    """Each entity with the text it covers (offsets in UTF-16 units, as Telegram counts).
+
+    PTB's parse_entities raises on an entity that splits an emoji's surrogate pair; such a
+    malformed entity gets a replacement character here instead of crashing the update.
+    """
+    units = (message.text or message.caption or "").encode("utf-16-le")
+    entities = message.entities if message.text else message.caption_entities
+    return {e: units[e.offset * 2:(e.offset + e.length) * 2].decode("utf-16-le", "replace")
+            for e in entities}
 
 
 def _links(

@@ -3,15 +3,56 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 
+import asyncpg
 import pytest
 
+from bot.clock import ManualClock
 from bot.playground import Playground
+from policies.schema import PolicyFile
 from tests.handlers.conftest import play, policy
 from tests.process.conftest import sandbox_server
 
 __all__ = ["play", "policy", "sandbox_server"]
+
+POSTGRES_URL = os.environ.get("PORTAVOCE_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of each backend (PostgreSQL: a fresh database, skipped if unset)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("PORTAVOCE_TEST_POSTGRES_URL is not set")
+    raw = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
+    name = f"pv_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(raw)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+async def any_play(policy: PolicyFile, database_url: str) -> AsyncIterator[Playground]:
+    """The playground on each backend."""
+    clock = ManualClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    playground = await Playground.create(policy, database_url, clock=clock)
+    try:
+        yield playground
+    finally:
+        await playground.close()
 
 
 class ErrorTrap(logging.Handler):
@@ -25,8 +66,8 @@ class ErrorTrap(logging.Handler):
         self.records.append(record)
 
 
-@pytest.fixture
-def error_trap() -> Iterator[ErrorTrap]:
+@contextmanager
+def trapping_errors() -> Iterator[ErrorTrap]:
     trap = ErrorTrap()
     logger = logging.getLogger("portavoce.errors")
     logger.addHandler(trap)
@@ -34,6 +75,12 @@ def error_trap() -> Iterator[ErrorTrap]:
         yield trap
     finally:
         logger.removeHandler(trap)
+
+
+@pytest.fixture
+def error_trap() -> Iterator[ErrorTrap]:
+    with trapping_errors() as trap:
+        yield trap
 
 
 def texts_to(play: Playground, chat_id: int, *, ok: bool = True) -> list[str]:

@@ -116,3 +116,11 @@ def test_policy_loader_on_mutated_yaml_gives_a_policy_or_a_policy_error(
         assert exc.problems if hasattr(exc, "problems") else str(exc)
         return
     assert isinstance(policy, PolicyFile)
+
+
+def test_a_list_used_as_a_key_is_a_policy_error() -> None:
+    """Found by the property above (seed 2399): ruamel raised TypeError on "? - item"."""
+    text = EXAMPLE_YAML.replace("    - id: roastery-hours", "  ? - id: roastery-hours", 1)
+    assert text != EXAMPLE_YAML
+    with pytest.raises(PolicyError, match="used as a key"):
+        parse_policy(text)
