@@ -1,4 +1,5 @@
 """``python -m bench [--quick] [--json]``: every benchmark, one process, one run.
+``python -m bench --workers [--json]``: only worker processes on PostgreSQL (bench.workers).
 
 Floor, portavoce and naive run side by side on the same traffic through the same Runtime
 (see bench.variants), then scaling, raid, memory and (when configured) PostgreSQL.
@@ -23,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import decisions, memory, postgres, report, scenarios
+from bench import decisions, memory, postgres, report, scenarios, workers
 from bench.plan import FULL, QUICK, Plan
 from bench.policy import blocklist_terms, faq_vectors, make_policy
 from bench.throughput import run_variant, sqlite_url
@@ -81,8 +82,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="reduced run (CI smoke test)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--all-cores", action="store_true", help="do not pin to one CPU")
+    parser.add_argument("--workers", action="store_true",
+                        help="only 1, 2 and 4 worker processes on PostgreSQL (bench.workers)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
+    if args.workers:
+        result = {"workers": asyncio.run(workers.run())}
+        if args.json:
+            print(json.dumps(result))
+        else:
+            workers.print_table(result["workers"])
+        return
     plan, mode = (QUICK, "quick") if args.quick else (FULL, "full")
     with tempfile.TemporaryDirectory(prefix="portavoce-bench-") as directory:
         result = asyncio.run(run(plan, mode, Path(directory)))

@@ -14,6 +14,7 @@ from bot.services import Services
 from bot.unit_of_work import unit_of_work
 from handlers import cases, faq, modlog, newcomers, reputation
 from handlers.common import chat_language
+from storage.repositories import chat_state
 from storage.repositories.cases import CasesRepo
 from storage.repositories.inbox import InboxRepo
 from storage.repositories.moderation import RecentMessagesRepo
@@ -32,7 +33,7 @@ async def _verify_expired(services: Services, timer: TimerInfo) -> None:
 async def _prompt_due(services: Services, timer: TimerInfo) -> None:
     mod = services.moderation
     rules = mod.rules(timer.chat_id, await mod.chat_settings(timer.chat_id))
-    raid = mod.raid(timer.chat_id, rules).state(timer.chat_id, services.clock.now().timestamp())
+    raid = await mod.state.raids.state(timer.chat_id, rules.raid, services.clock.now())
     await newcomers.send_prompt(timer.chat_id, timer.id, raid.active, rules,
                                 chat_language(services, timer.chat_id))
 
@@ -113,3 +114,4 @@ class Maintenance:
             retention = timedelta(seconds=services.policy.escalation.retention)
             await CasesRepo(uow.session).expire_texts(now - retention)
             await RecentMessagesRepo(uow.session).purge(now - RECENT_KEEP)
+            await chat_state.purge(uow.session, now)

@@ -1,55 +1,84 @@
-"""Process state of moderation: compiled engines per chat, the spam model, flood and raid.
+"""Process state of moderation: compiled engines per chat, the spam model, and `state`.
 
 Engines are compiled once per chat (blocklist automaton, RE2 set) and rebuilt only when the
 chat's rules change (/blocklist, /lock, /reload). The spam model starts from the starter corpus
-plus every /spam and /notspam verdict stored in the database.
+plus every /spam and /notspam verdict stored in the database. `state` holds flood, raid,
+stamps and chat lines: in memory for one process, in the database for several workers
+(bot/state). Several workers also check, once per update, whether another process changed
+a chat's settings, the spam samples or the FAQ, and drop what they cached from them.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.services import Services
-from bot.unit_of_work import update_or_own_session
-from policies.moderation import FloodTracker, ModerationEngine, RaidDetector, SpamModel
+from bot.settings import Role
+from bot.state import REMOVED, ChatState
+from bot.state.database import database_state
+from bot.state.memory import memory_state
+from bot.unit_of_work import maybe_uow, update_or_own_session
+from policies.moderation import ModerationEngine, SpamModel
 from policies.schema import BlockRule, Moderation, effective_moderation
-from storage.db import session_scope
 from storage.repositories.moderation import SpamSamplesRepo
 from storage.repositories.settings import ChatSettingsRepo
 
 MODE_KEY, LOCKS_KEY, BLOCKLIST_KEY = "moderation.mode", "locks", "blocklist"
-FLOOD_WINDOW_S = 300.0
 REMOVED_MEMORY_S = 600.0  # longest flood window tracked; each chat checks its own seconds
+SYNCED = "moderation.synced"  # unit-of-work scratch: chats checked for staleness
 
 
 class ModerationService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, shared: bool | None = None) -> None:
+        """``shared``: keep state in the database (default: when the role is worker)."""
         self._services = services
-        self.flood = FloodTracker(window=FLOOD_WINDOW_S)
-        self._raids: dict[int, RaidDetector] = {}
+        if shared is None:
+            shared = services.settings.role is Role.WORKER
+        self.state: ChatState = database_state(services.sessions) if shared else memory_state()
         self._engines: dict[int, ModerationEngine] = {}
         self._shared: dict[str, ModerationEngine] = {}
         self._rules: dict[int, Moderation] = {}
         self._settings: dict[int, dict[str, Any]] = {}
         self.spam_model = SpamModel.starter()
-        self._removed: dict[tuple[int, int], float] = {}
 
-    def just_removed(self, chat_id: int, user_id: int, now: float) -> bool:
+    async def just_removed(self, chat_id: int, user_id: int, now: datetime) -> bool:
         """True if we banned/kicked this member moments ago (their burst is still arriving)."""
-        until = self._removed.get((chat_id, user_id))
-        return until is not None and now < until
+        return await self.state.stamps.count(REMOVED, chat_id, user_id, now,
+                                             REMOVED_MEMORY_S) > 0
 
-    def note_removed(self, chat_id: int, user_id: int, now: float) -> None:
-        if len(self._removed) > 50_000:
-            self._removed = {k: v for k, v in self._removed.items() if v > now}
-        self._removed[(chat_id, user_id)] = now + REMOVED_MEMORY_S
+    async def note_removed(self, chat_id: int, user_id: int, now: datetime) -> None:
+        await self.state.stamps.add(REMOVED, chat_id, user_id, now, REMOVED_MEMORY_S)
 
     async def load(self) -> None:
-        async with session_scope(self._services.sessions) as session:
+        await self.state.freshness.stale(0)  # the baseline: what is loaded now is current
+        await self._load_spam_model()
+
+    async def _load_spam_model(self) -> None:
+        async with update_or_own_session(self._services.sessions) as session:
             samples = await SpamSamplesRepo(session).all()
         self.spam_model = SpamModel.starter().with_samples(samples)
         self._engines.clear()
         self._shared.clear()
+
+    async def sync(self, chat_id: int) -> None:
+        """Several workers: once per update and chat, drop what another process made stale
+        (a /blocklist, /lock or /mode elsewhere, a /spam verdict, a FAQ edit)."""
+        if not self.state.shared:
+            return
+        uow = maybe_uow()
+        if uow is not None:
+            synced: set[int] = uow.scratch.setdefault(SYNCED, set())
+            if chat_id in synced:
+                return
+            synced.add(chat_id)
+        stale = await self.state.freshness.stale(chat_id)
+        if stale.rules:
+            self.invalidate(chat_id)
+        if stale.spam:
+            await self._load_spam_model()
+        if stale.faq:
+            await self._services.faq.load(sync_file=False)
 
     def learn(self, text: str, is_spam: bool) -> None:
         """A manager's verdict: the model and every compiled engine use it from now on."""
@@ -58,6 +87,7 @@ class ModerationService:
         self._shared.clear()
 
     async def chat_settings(self, chat_id: int) -> dict[str, Any]:
+        await self.sync(chat_id)
         cached = self._settings.get(chat_id)
         if cached is None:
             async with update_or_own_session(self._services.sessions) as session:
@@ -109,11 +139,4 @@ class ModerationService:
 
     def dry_run(self, chat_id: int, settings: dict[str, Any]) -> bool:
         return self.rules(chat_id, settings).mode == "dry_run"
-
-    def raid(self, chat_id: int, rules: Moderation) -> RaidDetector:
-        detector = self._raids.get(chat_id)
-        if detector is None:
-            detector = RaidDetector(rules.raid.joins, rules.raid.seconds, rules.raid.duration)
-            self._raids[chat_id] = detector
-        return detector
 

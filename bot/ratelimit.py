@@ -8,6 +8,9 @@ A 429 is not retried here: it reaches the outbox, which reschedules the row.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -21,6 +24,35 @@ POSTING = frozenset({
 })
 
 
+class SlidingWindow:
+    """At most ``limit`` calls in any ``period`` seconds, counted the way Telegram counts.
+
+    A leaky bucket (aiolimiter) lets a full burst through and then refills at the average
+    rate, so the first window of a busy chat sees up to twice the limit (20 at once, then one
+    every 3 s: 40 in the first minute). ``margin`` covers the time between leaving here and
+    reaching Telegram.
+    """
+
+    def __init__(self, limit: float, period: float, margin: float) -> None:
+        self._limit, self._period = int(limit), period + margin
+        self._stamps: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._stamps and self._stamps[0] <= now - self._period:
+                    self._stamps.popleft()
+                if len(self._stamps) < self._limit:
+                    self._stamps.append(now)
+                    return
+                await asyncio.sleep(self._stamps[0] + self._period - now)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
 class BudgetRateLimiter(BaseRateLimiter[int]):
     """Posting: 30/s overall and 20/min per group (Telegram's documented limits).
 
@@ -31,10 +63,10 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
 
     def __init__(self, *, overall_per_second: float = 30, group_per_minute: float = 20,
                  other_per_second: float = 100) -> None:
-        self._overall = AsyncLimiter(overall_per_second, 1)
+        self._overall = SlidingWindow(overall_per_second, 1, margin=0.1)
         self._other = AsyncLimiter(other_per_second, 1)
         self._group_rate = group_per_minute
-        self._groups: dict[int | str, AsyncLimiter] = {}
+        self._groups: dict[int | str, SlidingWindow] = {}
 
     async def initialize(self) -> None:
         return None
@@ -42,12 +74,12 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         return None
 
-    def _group(self, chat_id: int | str) -> AsyncLimiter:
+    def _group(self, chat_id: int | str) -> SlidingWindow:
         limiter = self._groups.get(chat_id)
         if limiter is None:
             if len(self._groups) > 10_000:
                 self._groups.clear()
-            limiter = self._groups[chat_id] = AsyncLimiter(self._group_rate, 60)
+            limiter = self._groups[chat_id] = SlidingWindow(self._group_rate, 60, margin=1.0)
         return limiter
 
     async def process_request(

@@ -1,6 +1,7 @@
 """Handler order lives here, in one place.
 
-Groups: -3 preparation that must not hold the database (FAQ matching in a thread), -2 guards,
+Groups: -4 caches another worker made stale (role `worker` only), -3 preparation that must not
+hold the database (FAQ matching in a thread), -2 guards,
 -1 tracking, 0 moderation, 1 FAQ answers, 2 commands and buttons, 3 escalation watch
 (complaints, '@admin'), 4 the team's replies to cards. Only one handler per group runs for an
 update. Commands never fire on edited messages (PTB's CommandHandler does by default: editing
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -25,6 +28,7 @@ from handlers import (
     escalation,
     faq,
     faq_admin,
+    freshness,
     membership,
     mod_commands,
     moderation,
@@ -46,6 +50,7 @@ MODERATED = (
 
 
 def register(app: Any) -> None:
+    app.add_handler(TypeHandler(Update, freshness.refresh), group=-4)
     app.add_handler(MessageHandler(filters.TEXT | filters.CAPTION, faq.prepare), group=-3)
     app.add_handler(ChatMemberHandler(membership.on_my_chat_member,
                                       ChatMemberHandler.MY_CHAT_MEMBER), group=-2)

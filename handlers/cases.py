@@ -6,12 +6,12 @@ case is never lost and its card is delivered exactly once, retried until Telegra
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import timedelta
 
 from bot.notices import team_language
 from bot.outbox import on_sent
 from bot.services import Services
+from bot.state import CONTEXT, Line
 from bot.unit_of_work import current_uow
 from handlers import actions, metrics
 from policies.escalation import (
@@ -29,19 +29,22 @@ from storage.repositories.members import MembersRepo
 from storage.repositories.timers import TimersRepo
 
 REMIND = "case_remind"
-CONTEXT_LINES = 5
 ContextLine = tuple[str, str, int | None]
 
 
-def context_ring(services: Services, chat_id: int) -> deque[ContextLine]:
-    """The last few messages of a chat, in memory only (never stored unless a case needs them)."""
-    rings: dict[int, deque[ContextLine]] = services.extras.setdefault("context", {})
-    ring = rings.get(chat_id)
-    if ring is None:
-        if len(rings) > 20_000:
-            rings.clear()
-        ring = rings[chat_id] = deque(maxlen=CONTEXT_LINES)
-    return ring
+async def context_lines(services: Services, chat_id: int, count: int) -> list[ContextLine]:
+    """The chat's last few lines before this message, quoted on a new case's card."""
+    lines = await services.moderation.state.lines.latest(CONTEXT, chat_id, count,
+                                                         current_uow().now)
+    return [(line.name, line.text, line.user_id) for line in lines]
+
+
+async def remember_line(services: Services, chat_id: int, name: str, said: str,
+                        user_id: int | None) -> None:
+    """Keep a line of context: in memory (one process) or, for several workers, in a few
+    rows per chat; never stored beyond that unless a case quotes it."""
+    await services.moderation.state.lines.add(
+        CONTEXT, chat_id, Line(name, said[:300], user_id, current_uow().now))
 
 
 def message_key(chat_id: int, message_id: int | None) -> str | None:

@@ -5,15 +5,14 @@ Each trigger names its reasons; several triggers about one message update one ca
 
 from __future__ import annotations
 
-from collections import deque
-
 from telegram import Message, Update
 
 from bot.context import BotContext
 from bot.services import Services
+from bot.state import REPORT
 from bot.unit_of_work import current_uow
 from handlers import metrics, reputation
-from handlers.cases import context_ring, message_key, open_case
+from handlers.cases import context_lines, message_key, open_case, remember_line
 from handlers.command_base import begin, reply
 from handlers.common import chat_language
 from handlers.members import member_of
@@ -30,16 +29,16 @@ from storage.repositories.faq import FaqRepo
 REPORT_WORDS = ("@admin", "@admins")
 
 
-def new_case(view: MessageView, kind: str, priority: str, reasons: str, lang: str,
-             services: Services, *, reporter: int | None = None) -> NewCase:
-    ring = context_ring(services, view.chat_id)
+async def new_case(view: MessageView, kind: str, priority: str, reasons: str, lang: str,
+                   services: Services, *, reporter: int | None = None) -> NewCase:
+    context = await context_lines(services, view.chat_id, 3)
     sender = view.sender
     return NewCase(
         kind=kind, priority=priority, chat_id=view.chat_id, chat_title=view.chat_title,
         chat_username=view.chat_username, message_id=view.message_id,
         thread_id=view.thread_id, author_id=sender.user_id if sender else None,
         author_name=sender.first_name if sender else view.chat_title, language=lang,
-        text=view.text, context=list(ring)[-3:],
+        text=view.text, context=context,
         reasons=reasons, reporter_id=reporter,
     )
 
@@ -64,8 +63,8 @@ async def watch(update: Update, context: BotContext) -> None:
         if any(word in view.text.lower() for word in REPORT_WORDS):
             await _report_from(update.effective_message, view, services)
     finally:
-        context_ring(services, view.chat_id).append(
-            (view.sender.first_name, view.text[:300], view.sender.user_id))
+        await remember_line(services, view.chat_id, view.sender.first_name, view.text,
+                            view.sender.user_id)
 
 
 async def team_answered(services: Services, chat_id: int, question_message_id: int) -> None:
@@ -97,7 +96,8 @@ async def _complaint(view: MessageView, services: Services) -> None:
         return
     priority = "high" if verdict.risk_terms and verdict.risk_on_brand else "normal"
     reasons = "; ".join(verdict.reasons) or f"sentiment:{verdict.sentiment:.2f}"
-    await open_case(services, new_case(view, "complaint", priority, reasons, lang, services),
+    await open_case(services, await new_case(view, "complaint", priority, reasons, lang,
+                                             services),
                     message_key(view.chat_id, view.message_id))
 
 
@@ -115,32 +115,31 @@ async def _file_report(services: Services, reporter: int, target: Message,
     config = services.policy.escalation.reports
     if not config.enabled:
         return "report_off"
-    if not _within_rate(services, origin.chat_id, reporter, config.per_member, config.per):
+    if not await _within_rate(services, origin.chat_id, reporter, config.per_member,
+                              config.per):
         return "report_rate_limited"
     view = _view_of(target, origin)
     lang = chat_language(services, origin.chat_id)
     case = await open_case(
-        services, new_case(view, "report", "normal", f"report:{reporter}", lang, services,
-                           reporter=reporter),
+        services, await new_case(view, "report", "normal", f"report:{reporter}", lang,
+                                 services, reporter=reporter),
         message_key(view.chat_id, view.message_id))
     if case is not None:
         wanted = report_priority(len(case.reporters), config.urgent_after)
         if wanted == "urgent" and case.priority != "urgent":
-            bumped = new_case(view, "report", "urgent", "", lang, services, reporter=reporter)
+            bumped = await new_case(view, "report", "urgent", "", lang, services,
+                                    reporter=reporter)
             await open_case(services, bumped, message_key(view.chat_id, view.message_id))
     return "report_ok"
 
 
-def _within_rate(services: Services, chat_id: int, user_id: int, limit: int,
-                 per: int) -> bool:
-    stamps: dict[tuple[int, int], deque[float]] = services.extras.setdefault("reports", {})
-    now = services.clock.now().timestamp()
-    queue = stamps.setdefault((chat_id, user_id), deque())
-    while queue and now - queue[0] > per:
-        queue.popleft()
-    if len(queue) >= limit:
+async def _within_rate(services: Services, chat_id: int, user_id: int, limit: int,
+                       per: int) -> bool:
+    """At most ``limit`` reports per member and chat in ``per`` seconds (shared by workers)."""
+    stamps, now = services.moderation.state.stamps, services.clock.now()
+    if await stamps.count(REPORT, chat_id, user_id, now, per) >= limit:
         return False
-    queue.append(now)
+    await stamps.add(REPORT, chat_id, user_id, now, per)
     return True
 
 
@@ -182,7 +181,7 @@ async def cmd_escalate(update: Update, context: BotContext) -> None:
         return
     target = _view_of(reported, view)
     reason = "escalate:" + (" ".join(cmd.args) or "admin")
-    await open_case(context.services, new_case(target, "escalated", "high", reason, cmd.lang,
-                                               context.services),
+    await open_case(context.services, await new_case(target, "escalated", "high", reason,
+                                                     cmd.lang, context.services),
                     message_key(target.chat_id, target.message_id))
     await reply(cmd.message, escape_html(text("report_ok", cmd.lang)))

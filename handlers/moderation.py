@@ -18,6 +18,7 @@ from handlers.members import member_of
 from handlers.newcomers import announce_raid
 from handlers.views import SERVICE_USER_IDS, message_view
 from policies.moderation import MemberHistory
+from policies.moderation.flood import flood_key
 from storage.repositories.moderation import RecentMessagesRepo
 
 
@@ -34,16 +35,17 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     mod = services.moderation
     settings = await mod.chat_settings(view.chat_id)
     rules = mod.rules(view.chat_id, settings)
+    key = None if view.is_edit else flood_key(view.text)
     history = await _history(context, view.chat_id, sender.user_id if sender else None,
-                             view.text, is_edit=view.is_edit)
+                             key, is_edit=view.is_edit)
     decision = mod.engine(view.chat_id, settings).evaluate(view, history, uow.now.timestamp())
     if sender is not None and not history.is_admin:
         await RecentMessagesRepo(uow.session).add(view.chat_id, view.message_id,
-                                                  sender.user_id, uow.now)
+                                                  sender.user_id, uow.now, key)
     if decision.action == "none":
         return
-    if decision.action != "review" and mod.raid(view.chat_id, rules).observe_spam(
-        view.chat_id, uow.now.timestamp()
+    if decision.action != "review" and (
+        await mod.state.raids.spam(view.chat_id, rules.raid, uow.now)
     ).started_now:
         await announce_raid(context, view.chat_id, view.chat_title, rules, 0)
     target = Target(
@@ -52,10 +54,10 @@ async def on_group_message(update: Update, context: BotContext) -> None:
         message_id=view.message_id, thread_id=view.thread_id,
         sender_chat_id=view.sender_chat_id, excerpt=view.text[:300],
     )
-    now = uow.now.timestamp()
-    raid = mod.raid(view.chat_id, rules).state(view.chat_id, now).active
+    now = uow.now
+    raid = (await mod.state.raids.state(view.chat_id, rules.raid, now)).active
     removing = decision.action in ("ban", "kick") and target.user_id is not None
-    if removing and mod.just_removed(view.chat_id, target.user_id or 0, now):
+    if removing and await mod.just_removed(view.chat_id, target.user_id or 0, now):
         decision = replace(decision, action="delete", warn=False)  # already gone: just clean
         removing = False
     dry_run = mod.dry_run(view.chat_id, settings)
@@ -64,23 +66,23 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     await enforce(target, decision, rules, chat_language(services, view.chat_id),
                   dry_run=dry_run, notify=not raid)
     if removing and not dry_run:
-        mod.note_removed(view.chat_id, target.user_id or 0, now)
+        await mod.note_removed(view.chat_id, target.user_id or 0, now)
     if decision.review:
         lang = chat_language(services, view.chat_id)
-        case = new_case(view, "moderation", "normal", decision.summary, lang, services)
+        case = await new_case(view, "moderation", "normal", decision.summary, lang, services)
         await open_case(services, case, message_key(view.chat_id, view.message_id))
     if decision.delete and not mod.dry_run(view.chat_id, settings):
         raise ApplicationHandlerStop
 
 
-async def _history(context: BotContext, chat_id: int, user_id: int | None, text: str,
-                   *, is_edit: bool) -> MemberHistory:
+async def _history(context: BotContext, chat_id: int, user_id: int | None,
+                   key: bytes | None, *, is_edit: bool) -> MemberHistory:
     if user_id is None:
         return MemberHistory()
     uow = current_uow()
     member = await member_of(uow, chat_id, user_id)
-    flood = context.services.moderation.flood
-    seen = flood.record(chat_id, user_id, text, uow.now.timestamp()) if not is_edit else None
+    flood = context.services.moderation.state.flood
+    seen = await flood.record(chat_id, user_id, key, uow.now) if not is_edit else None
     return MemberHistory(
         first_seen=member.first_seen.timestamp() if member and member.first_seen else None,
         message_count=max(0, (member.message_count if member else 0) - 1),

@@ -51,17 +51,17 @@ async def on_join(update: Update, context: BotContext) -> None:
                       .dry_run(chat_id, await mod.chat_settings(chat_id)), notify=False)
     humans = [u for u in message.new_chat_members
               if not u.is_bot and u not in known_spammers]
-    raid = mod.raid(chat_id, rules)
+    raids = mod.state.raids
     for user in humans:
         await MembersRepo(uow.session).seen(chat_id, user.id, now=uow.now,
                                             first_name=user.first_name, username=user.username)
-        state = raid.observe_join(chat_id, uow.now.timestamp())
+        state = await raids.join(chat_id, user.id, rules.raid, uow.now)
         if state.started_now:
             await announce_raid(context, chat_id, message.chat.title or str(chat_id), rules,
                                 state.joins_in_window)
     if not humans:
         return
-    if raid.state(chat_id, uow.now.timestamp()).active:
+    if (await raids.state(chat_id, rules.raid, uow.now)).active:
         until = uow.now + timedelta(seconds=rules.raid.duration)
         for user in humans:
             await actions.restrict(chat_id, user.id, until=until, permissions=MUTED)
@@ -164,8 +164,11 @@ async def on_verify_press(update: Update, context: BotContext) -> None:
     chat_id = query.message.chat.id
     lang = chat_language(context.services, chat_id)
     parts = decode(query.data, "ver")
-    if parts is None:
+    if parts is None or len(parts) > 2:
         await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if parts[0] != chat_id_tag(chat_id):  # a prompt's data copied onto another chat's message
+        await actions.answer_callback(query.id, text("button_wrong_chat", lang), alert=True)
         return
     uow = current_uow()
     timers = TimersRepo(uow.session)
@@ -174,7 +177,8 @@ async def on_verify_press(update: Update, context: BotContext) -> None:
         await actions.answer_callback(query.id, text("verify_not_you", lang), alert=True)
         return
     await timers.finish(timer.id)
-    if len(parts) == 2 and not await _right_answer(timers, timer.payload, parts[1]):
+    given = parts[1] if len(parts) == 2 else None
+    if not await _right_answer(timers, timer.payload, given):
         await actions.answer_callback(query.id, text("verify_wrong", lang), alert=True)
         await verification_expired(chat_id, query.from_user.id, timer.payload)
         return
@@ -186,7 +190,9 @@ async def on_verify_press(update: Update, context: BotContext) -> None:
         await actions.delete_messages(chat_id, [query.message.message_id])
 
 
-async def _right_answer(timers: TimersRepo, payload: dict[str, object], given: str) -> bool:
+async def _right_answer(timers: TimersRepo, payload: dict[str, object],
+                        given: str | None) -> bool:
+    """No question asked (button mode), or the right answer; data without one is wrong."""
     prompt = payload.get("prompt")
     prompt_timer = await timers.get(prompt) if isinstance(prompt, int) else None
     answer = prompt_timer.payload.get("answer") if prompt_timer else None

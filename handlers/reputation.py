@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections import deque
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,9 +14,10 @@ from bot.charts import activity_chart
 from bot.context import BotContext
 from bot.notices import team_language
 from bot.services import Services
+from bot.state import NEGATIVE, Line
 from bot.unit_of_work import current_uow
 from handlers import actions
-from handlers.auth import Refusal, authorize, is_team_member
+from handlers.auth import Refusal, authorize, from_team_chat, is_team_member
 from handlers.cases import open_case
 from handlers.command_base import reply
 from handlers.metrics import local_day
@@ -41,7 +41,6 @@ from storage.repositories.faq import FaqRepo
 from storage.repositories.metrics import MetricsRepo
 from storage.repositories.timers import TimersRepo
 
-SPIKE_WINDOW_S = 3600
 KUDOS_PER_CHAT_PER_DAY = 5
 DIGEST_DAILY, DIGEST_WEEKLY = "digest_daily", "digest_weekly"
 
@@ -75,21 +74,19 @@ async def _kudos(services: Services, view: MessageView) -> None:
 
 async def _spike_check(services: Services, view: MessageView) -> None:
     uow = current_uow()
-    now = uow.now.timestamp()
-    recent: dict[int, deque[tuple[float, str, str]]] = services.extras.setdefault("neg", {})
-    events = recent.setdefault(view.chat_id, deque(maxlen=500))
+    lines = services.moderation.state.lines  # the last hour's negative messages, per chat
     name = view.sender.first_name if view.sender else ""
-    events.append((now, name, view.text[:200]))
-    while events and now - events[0][0] > SPIKE_WINDOW_S:
-        events.popleft()
+    await lines.add(NEGATIVE, view.chat_id, Line(
+        name, view.text[:200], view.sender.user_id if view.sender else None, uow.now))
     config = services.policy.reputation
     history = await _hourly_history(services, view.chat_id)
-    spike = detect_spike(history, len(events), min_count=config.spike_min_count,
-                         factor=config.spike_factor)
+    spike = detect_spike(history, await lines.count(NEGATIVE, view.chat_id, uow.now),
+                         min_count=config.spike_min_count, factor=config.spike_factor)
     if spike is None:
         return
     examples: list[tuple[str, str, int | None]] = [
-        (who, said, None) for _t, who, said in list(events)[-3:]]
+        (line.name, line.text, None)
+        for line in await lines.latest(NEGATIVE, view.chat_id, 3, uow.now)]
     reasons = f"spike:{spike.current}/h vs {spike.baseline:.1f}/h usual"
     await open_case(services, NewCase(
         kind="spike", priority="urgent", chat_id=view.chat_id, chat_title=view.chat_title,
@@ -304,8 +301,11 @@ async def on_digest_button(update: Update, context: BotContext) -> None:
         return
     lang = team_language(context.services)
     parts = decode(query.data, "dig")
-    if parts is None or len(parts) != 2 or not parts[1].isdigit():
+    if parts is None or len(parts) != 2 or parts[0] != "draft" or not parts[1].isdigit():
         await actions.answer_callback(query.id, text("stale_button", lang))
+        return
+    if not from_team_chat(context, query):
+        await actions.answer_callback(query.id, text("button_wrong_chat", lang), alert=True)
         return
     if not await is_team_member(context, query.from_user.id):
         await actions.answer_callback(query.id, text("team_only", lang), alert=True)

@@ -279,6 +279,26 @@ TEXTS.update({
     "digest_praise": {"it": "Da condividere:", "en": "Worth sharing:"},
 })
 
+TEXTS.update({  # /forget (handlers/privacy.py)
+    "forget_done": {
+        "it": "🗑 Ho cancellato i messaggi e il nome dell'utente {user_id} ({rows} dati). "
+              "Avvisi e ban restano, servono a far rispettare le regole.",
+        "en": "🗑 I erased the messages and name of user {user_id} ({rows} items). "
+              "Warnings and bans stay: they are needed to enforce the rules.",
+    },
+    "forget_usage": {
+        "it": "Rispondi a un messaggio del membro con /forget, oppure /forget <id>.",
+        "en": "Reply to the member's message with /forget, or send /forget <id>.",
+    },
+})
+
+TEXTS.update({  # a button whose data belongs to another chat (forged or copied)
+    "button_wrong_chat": {
+        "it": "Questo pulsante non vale in questa chat.",
+        "en": "This button does not work in this chat.",
+    },
+})
+
 RIGHT_FOR_METHOD: Final[dict[str, str]] = {
     "deleteMessage": "can_delete_messages",
     "deleteMessages": "can_delete_messages",
@@ -289,6 +309,22 @@ RIGHT_FOR_METHOD: Final[dict[str, str]] = {
     "pinChatMessage": "can_pin_messages",
     "sendMessage": "can_send_messages",
 }
+
+
+# The admin rights' names as Telegram's apps show them (the API name is the fallback).
+RIGHT_LABELS: Final[dict[str, dict[str, str]]] = {
+    "can_restrict_members": {"it": "Bannare utenti", "en": "Ban users"},
+    "can_delete_messages": {"it": "Eliminare messaggi", "en": "Delete messages"},
+    "can_change_info": {"it": "Modificare info gruppo", "en": "Change group info"},
+    "can_pin_messages": {"it": "Fissare messaggi", "en": "Pin messages"},
+    "can_send_messages": {"it": "Inviare messaggi", "en": "Send messages"},
+}
+
+
+def right_label(right: str, lang: str) -> str:
+    """The human name of an admin right in ``lang`` (English, then the API name, as fallback)."""
+    labels = RIGHT_LABELS.get(right, {})
+    return labels.get(lang) or labels.get("en") or right
 
 
 def text(key: str, lang: str, *, formal: bool = False, **params: object) -> str:

@@ -261,15 +261,60 @@ class SpamSample(Base):
 
 
 class RecentMessage(Base):
-    """Ids of members' recent messages (no text), to clean up after a spammer or a raid."""
+    """Ids of members' recent messages, to clean up after a spammer or a raid, and (several
+    workers) their flood history. No text: `text_key` is an 8-byte hash of the normalised
+    text, to spot the same text sent to several chats."""
 
     __tablename__ = "recent_messages"
-    __table_args__ = (Index("ix_recent_user", "chat_id", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_recent_user", "chat_id", "user_id", "at"),
+        Index("ix_recent_sender", "user_id", "at"),
+    )
 
     chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     user_id: Mapped[int]
     at: Mapped[datetime]
+    text_key: Mapped[bytes | None] = mapped_column(LargeBinary(8))
+
+
+class MemberStamp(Base):
+    """A member's recent act that several workers must count: a join (raids), a report (rate
+    limit), a removal by the bot. Pruned as it ages out of its window."""
+
+    __tablename__ = "member_stamps"
+    __table_args__ = (Index("ix_member_stamps", "chat_id", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    chat_id: Mapped[int]
+    user_id: Mapped[int]
+    at: Mapped[datetime]
+
+
+class ChatLine(Base):
+    """A chat's last lines (context for case cards) and its recent negative messages, when
+    several workers share them; a few per chat, pruned as new ones arrive."""
+
+    __tablename__ = "chat_lines"
+    __table_args__ = (Index("ix_chat_lines", "chat_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[int | None]
+    name: Mapped[str] = mapped_column(String(128), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+
+class RaidMode(Base):
+    """Until when a chat is in raid mode (several workers)."""
+
+    __tablename__ = "raid_modes"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    ends_at: Mapped[datetime]
 
 
 class Timer(Base):

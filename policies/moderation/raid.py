@@ -6,10 +6,12 @@ and posts one summary instead of a notice per member (Rose's antiraid does the s
 Raid mode ends by itself `duration` seconds after the last trigger: a join that keeps the
 rate at the threshold, or spam observed during the raid.
 
-In memory and bounded: per chat only the join times inside the window are kept (at most
-`max_joins_kept`), and at most `max_chats` chats are tracked, least recently seen dropped
-first. Losing this state on restart is acceptable: a raid that continues re-triggers at once.
-Not thread-safe; use it from the event loop only.
+`RaidDetector` keeps this in memory for one process, bounded: per chat only the join times
+inside the window are kept (at most `max_joins_kept`), and at most `max_chats` chats are
+tracked, least recently seen dropped first. Losing it on restart is acceptable: a raid that
+continues re-triggers at once. Not thread-safe; use it from the event loop only. Several
+workers keep join times and the deadline in the database and apply the same transitions
+(`after_join`, `after_spam`, `state_at`), so both give the same answers.
 """
 
 from __future__ import annotations
@@ -33,6 +35,31 @@ class RaidState:
     started_now: bool
     ends_at: float | None
     joins_in_window: int
+
+
+def state_at(ends_at: float | None, joins_in_window: int, now: float) -> RaidState:
+    """Where a chat stands at `now` given its raid deadline (nothing observed now)."""
+    active = ends_at is not None and ends_at > now
+    return RaidState(active, False, ends_at if active else None, joins_in_window)
+
+
+def after_join(ends_at: float | None, joins_in_window: int, now: float, joins: int,
+               duration: int) -> RaidState:
+    """A join at `now`; `joins_in_window` counts it. At `joins`, raid mode (re)starts."""
+    was_active = ends_at is not None and ends_at > now
+    if joins_in_window >= joins:
+        ends_at = now + duration
+    state = state_at(ends_at, joins_in_window, now)
+    return RaidState(state.active, state.active and not was_active, state.ends_at,
+                     joins_in_window)
+
+
+def after_spam(ends_at: float | None, joins_in_window: int, now: float,
+               duration: int) -> RaidState:
+    """Spam during a raid keeps raid mode on; spam alone does not start it."""
+    if ends_at is not None and ends_at > now:
+        ends_at = now + duration
+    return state_at(ends_at, joins_in_window, now)
 
 
 @dataclass(slots=True)
@@ -68,20 +95,16 @@ class RaidDetector:
         chat.joins.append(now)
         if len(chat.joins) > self._max_kept:
             chat.joins.popleft()
-        count = len(chat.joins)
-        was_active = self._active(chat, now)
-        if count >= self.joins:
-            chat.ends_at = now + self.duration
-        active = self._active(chat, now)
-        return RaidState(active, active and not was_active, chat.ends_at if active else None,
-                         count)
+        state = after_join(chat.ends_at, len(chat.joins), now, self.joins, self.duration)
+        chat.ends_at = state.ends_at
+        return state
 
     def observe_spam(self, chat_id: int, now: float) -> RaidState:
         """Spam during a raid keeps raid mode on; spam alone does not start it."""
         chat = self._chat(chat_id, now)
-        if self._active(chat, now):
-            chat.ends_at = now + self.duration
-        return self._state(chat, now)
+        state = after_spam(chat.ends_at, len(chat.joins), now, self.duration)
+        chat.ends_at = state.ends_at
+        return state
 
     def state(self, chat_id: int, now: float) -> RaidState:
         """The chat's state at `now` without recording anything."""
@@ -89,7 +112,7 @@ class RaidDetector:
         if chat is None:
             return RaidState(False, False, None, 0)
         self._prune(chat, now)
-        return self._state(chat, now)
+        return state_at(chat.ends_at, len(chat.joins), now)
 
     def __len__(self) -> int:
         """How many chats are tracked (for memory checks)."""
@@ -112,10 +135,3 @@ class RaidDetector:
             chat.joins.popleft()
         if chat.ends_at is not None and chat.ends_at <= now:
             chat.ends_at = None
-
-    def _active(self, chat: _Chat, now: float) -> bool:
-        return chat.ends_at is not None and chat.ends_at > now
-
-    def _state(self, chat: _Chat, now: float) -> RaidState:
-        active = self._active(chat, now)
-        return RaidState(active, False, chat.ends_at if active else None, len(chat.joins))

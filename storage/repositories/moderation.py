@@ -170,9 +170,10 @@ class RecentMessagesRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def add(self, chat_id: int, message_id: int, user_id: int, now: datetime) -> None:
+    async def add(self, chat_id: int, message_id: int, user_id: int, now: datetime,
+                  text_key: bytes | None = None) -> None:
         await self._s.execute(insert_ignore(self._s, RecentMessage).values(
-            chat_id=chat_id, message_id=message_id, user_id=user_id, at=now))
+            chat_id=chat_id, message_id=message_id, user_id=user_id, at=now, text_key=text_key))
 
     async def of_user(self, chat_id: int, user_id: int, since: datetime) -> list[int]:
         rows = await self._s.scalars(

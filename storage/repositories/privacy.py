@@ -32,6 +32,7 @@ from storage.models import (
     SpamSample,
     Timer,
 )
+from storage.repositories import chat_state
 from storage.repositories.cases import CasesRepo
 from storage.repositories.faq import FaqRepo
 from storage.repositories.members import MembersRepo
@@ -82,6 +83,7 @@ class PrivacyRepo:
         events = await self._events(user_id)
         recent = await self._count_deleted(
             delete(RecentMessage).where(RecentMessage.user_id == user_id))
+        recent += await chat_state.forget_user(self._s, user_id)  # lines kept for workers
         timers = await self._timers(user_id)
         inbox = await self._inbox(user_id, current_update_id)
         outbox = await self._outbox(user_id, marks)

@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,19 +43,29 @@ class SandboxServer:
         raise AssertionError(f"no {method} call within {timeout}s")
 
 
-@pytest.fixture
-async def sandbox_server() -> AsyncIterator[SandboxServer]:
+@asynccontextmanager
+async def running_sandbox(state_file: Path | None = None) -> AsyncIterator[SandboxServer]:
+    """The sandbox server as a process; ``state_file``: a world prepared in-process."""
+    extra = ["--state-file", str(state_file)] if state_file is not None else []
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.sandbox.server", "--port", "0",
+        sys.executable, "-m", "bot.sandbox.server", "--port", "0", *extra,
         stdout=asyncio.subprocess.PIPE,
     )
     assert proc.stdout is not None
     line = await asyncio.wait_for(proc.stdout.readline(), timeout=20)
     url = f"http://127.0.0.1:{int(line)}"
-    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-        yield SandboxServer(url, client)
-    proc.terminate()
-    await proc.wait()
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+            yield SandboxServer(url, client)
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+@pytest.fixture
+async def sandbox_server() -> AsyncIterator[SandboxServer]:
+    async with running_sandbox() as server:
+        yield server
 
 
 def bot_env(server: SandboxServer, tmp_path: Path, **extra: str) -> dict[str, str]:
