@@ -117,12 +117,13 @@ class Dispatcher:
         started = time.perf_counter()
         shared = self._services.engine.dialect.name == "postgresql"
         try:
-            update = Update.de_json(json.loads(row.payload), self._app.bot)  # may be malformed
             async with unit_of_work(self._services.sessions, row.update_id, now) as uow:
                 if shared:
                     claim = await InboxRepo(uow.session).claim(row.update_id, row.chat_id)
                     if claim != "ok":
-                        return claim
+                        return claim  # another worker has the chat: nothing parsed in vain
+                    uow.now = now = self._services.clock.now()  # after the previous update
+                update = Update.de_json(json.loads(row.payload), self._app.bot)  # may be malformed
                 await self._app.process_update(update)
                 if not await InboxRepo(uow.session).mark_done(row.update_id, now):
                     raise _AlreadyDone  # handled meanwhile: roll this run's effects back
