@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.playground import Playground
-from bot.ratelimit import BudgetRateLimiter
 from bot.sandbox.model import CHANNEL_BOT_ID, GROUP_ANONYMOUS_BOT_ID, TELEGRAM_SERVICE_ID
 from bot.sandbox.text import detect_entities, utf16_len
 from policies.schema import PolicyFile
@@ -166,11 +165,6 @@ def test_generated_updates_never_reach_the_error_handler(
 
 
 def _run(play: Playground, loop: asyncio.AbstractEventLoop, clock: ManualClock) -> None:
-    # Telegram's 20 messages a minute per group is real time; the sandbox clock is not
-    limiter: object = play.runtime.app.bot.rate_limiter
-    assert isinstance(limiter, BudgetRateLimiter)
-    limiter._group_rate = 1e9
-    limiter._groups.clear()
     channel = play.sandbox.add_channel("Canale", owner_id=play.people.owner)
     play.sandbox.add_bot_to(channel, "administrator", by_user_id=play.people.owner)
     play.sandbox.add_private_chat(play.people.member)
