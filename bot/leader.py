@@ -18,6 +18,9 @@ LEADER_KEY = 0x506F72746176  # "Portav"
 
 
 class Leadership:
+    became_leader = False
+    """Set when this process takes over; the runtime clears it once it has caught up."""
+
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._conn: AsyncConnection | None = None
@@ -49,6 +52,7 @@ class Leadership:
         if got:
             log.info("this process now leads (outbox, timers, digests)")
             self._conn = conn
+            self.became_leader = True
             return True
         await conn.close()
         return False

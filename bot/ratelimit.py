@@ -52,6 +52,10 @@ class SlidingWindow:
     async def __aexit__(self, *_exc: object) -> None:
         return None
 
+    def record(self, stamp: float) -> None:
+        """A call made at ``stamp`` (monotonic) elsewhere; stamps are recorded oldest first."""
+        self._stamps.append(stamp)
+
 
 class BudgetRateLimiter(BaseRateLimiter[int]):
     """Posting: 30/s overall and 20/min per group (Telegram's documented limits).
@@ -70,6 +74,16 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
 
     async def initialize(self) -> None:
         return None
+
+    def seed(self, sent: list[tuple[int | str, float]]) -> None:
+        """Count posts another process made (chat id, seconds ago) in the current windows: a
+        new leader must not spend a group's minute again."""
+        now = time.monotonic()
+        for chat_id, ago in sorted(sent, key=lambda item: -item[1]):
+            stamp = now - max(0.0, ago)
+            if _is_group(chat_id):
+                self._group(chat_id).record(stamp)
+            self._overall.record(stamp)
 
     async def shutdown(self) -> None:
         return None

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram.request import BaseRequest
@@ -21,7 +22,7 @@ from bot.moderation_service import ModerationService
 from bot.outbox import OutboxSender
 from bot.policy_loader import load_policy
 from bot.poller import Poller
-from bot.ratelimit import BudgetRateLimiter
+from bot.ratelimit import POSTING, BudgetRateLimiter
 from bot.services import Services
 from bot.settings import Settings
 from bot.tasks import TaskSet
@@ -167,6 +168,9 @@ class Runtime:
             if not await self.leader.check():
                 await asyncio.sleep(2.0)
                 continue
+            if self.leader.became_leader:
+                self.leader.became_leader = False
+                await self._seed_budgets()
             event.clear()
             try:
                 await self.sender.flush(wait=False)  # each chat sends in its own task
@@ -176,6 +180,17 @@ class Runtime:
             timeout = 5.0 if wait is None else min(max(wait, 0.05), 5.0)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout=timeout)
+
+    async def _seed_budgets(self) -> None:
+        """A new leader counts what the previous one posted in the last minute, so a
+        takeover never gives a group a second 20 messages in the same minute."""
+        limiter: object = self.app.bot.rate_limiter
+        if not isinstance(limiter, BudgetRateLimiter):
+            return
+        now = self.services.clock.now()
+        async with session_scope(self.services.sessions) as session:
+            sent = await OutboxRepo(session).sent_since(now - timedelta(seconds=61), POSTING)
+        limiter.seed([(chat_id, (now - at).total_seconds()) for chat_id, at in sent])
 
     async def health(self, role: str) -> dict[str, Any]:
         """Liveness and backlog figures for /healthz."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,6 +78,16 @@ class OutboxRepo:
             .values(status="sent", sent_at=now, result=result,
                     attempts=OutboxItem.attempts + 1)
         )
+
+    async def sent_since(self, since: datetime,
+                         methods: Iterable[str]) -> list[tuple[int, datetime]]:
+        """(chat_id, sent_at) of rows of ``methods`` sent since ``since``, oldest first."""
+        rows = await self._s.execute(
+            select(OutboxItem.chat_id, OutboxItem.sent_at)
+            .where(OutboxItem.status == "sent", OutboxItem.sent_at >= since,
+                   OutboxItem.method.in_(list(methods)))
+            .order_by(OutboxItem.sent_at))
+        return [(int(c), s) for c, s in rows if s is not None]
 
     async def due(self, now: datetime, limit: int = 200) -> list[OutboxEntry]:
         rows = await self._s.scalars(

@@ -12,6 +12,9 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from storage import migrate
 from storage.db import create_engine, make_session_factory, session_scope
 from storage.repositories.inbox import InboxRepo, InboxRow
@@ -27,10 +30,14 @@ async def main(url: str, first: int) -> None:
     now = datetime(2026, 3, 2, tzinfo=UTC)
     n = first
     while True:
-        async with session_scope(sessions) as session:
-            await InboxRepo(session).add_many([InboxRow(n, -1, PAYLOAD)], now)
-            await OutboxRepo(session).enqueue(-1, "sendMessage", {"n": n, "text": PAYLOAD},
-                                              now=now)
+        try:
+            async with session_scope(sessions) as session:
+                await InboxRepo(session).add_many([InboxRow(n, -1, PAYLOAD)], now)
+                await OutboxRepo(session).enqueue(-1, "sendMessage", {"n": n, "text": PAYLOAD},
+                                                  now=now)
+        except (OperationalError, PoolTimeout):  # busy past the timeout: retry, as the bot does
+            await asyncio.sleep(0.05)
+            continue
         if n == first:
             print("ready", flush=True)
         n += 1
