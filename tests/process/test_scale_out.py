@@ -18,7 +18,6 @@ import shutil
 import signal
 import socket
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -37,6 +36,7 @@ from bot.sandbox.request import SandboxRequest
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.repositories.inbox import InboxRepo, InboxRow
+from tests.pgdb import fresh_database
 from tests.process.conftest import SandboxServer, bot_env, running_sandbox, start_bot
 from tests.process.final_state import differences, final_state
 from tests.process.scale_world import TEAM_CHAT, Traffic, build, save, write_policy
@@ -60,16 +60,8 @@ def _free_port() -> int:
 async def database() -> AsyncIterator[str]:
     if not POSTGRES_URL:
         pytest.skip("PORTAVOCE_TEST_POSTGRES_URL is not set")
-    raw = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    name = f"pv_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(raw)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_URL.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_database(POSTGRES_URL) as url:
+        yield url
 
 
 class Cluster:

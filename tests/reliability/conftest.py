@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from bot.clock import ManualClock
 from bot.playground import Playground
 from policies.schema import PolicyFile
 from tests.handlers.conftest import play, policy
+from tests.pgdb import fresh_database
 from tests.process.conftest import sandbox_server
 
 __all__ = ["play", "policy", "sandbox_server"]
@@ -33,15 +32,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         return
     if not POSTGRES_URL:
         pytest.skip("PORTAVOCE_TEST_POSTGRES_URL is not set")
-    raw = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    name = f"pv_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(raw)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_database(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture
