@@ -27,6 +27,9 @@ from storage.repositories.inbox import InboxRepo, InboxRow
 
 log = logging.getLogger(__name__)
 FINISHED_MEMORY = 20_000  # update ids remembered as done, against re-queueing races
+BUSY_BACKOFF_S = 0.5
+"""Several workers: a chat another worker is handling is left alone this long, rather than
+queued again every scheduling round only to find it taken."""
 
 
 class _AlreadyDone(Exception):
@@ -60,16 +63,29 @@ class Dispatcher:
         self._limit = asyncio.Semaphore(parallel)
         self._finished: deque[int] = deque(maxlen=FINISHED_MEMORY)
         self._finished_set: set[int] = set()
+        self._busy: dict[int, float] = {}  # chat -> when to look at it again
+        self._shared = services.engine.dialect.name == "postgresql"
         self.processed = 0
 
     async def schedule_pending(self) -> int:
-        """Hand every pending inbox row not yet queued to its chat's worker."""
+        """Hand every pending inbox row not yet queued to its chat's worker.
+
+        One process reads the payloads here, in bulk; several workers read each payload
+        only once they hold the chat (`InboxRepo.claim`).
+        """
+        now = time.monotonic()
+        if self._busy:
+            self._busy = {c: t for c, t in self._busy.items() if t > now}
         async with session_scope(self._services.sessions) as session:
             repo = InboxRepo(session)
             keys = [(u, c) for u, c in await repo.pending_keys(limit=2000)
-                    if u not in self._queued and u not in self._finished_set]
-            payloads = await repo.payloads([u for u, _ in keys]) if keys else {}
-        fresh = [InboxRow(u, c, payloads[u]) for u, c in keys if u in payloads]
+                    if u not in self._queued and u not in self._finished_set
+                    and c not in self._busy]
+            if self._shared:
+                fresh = [InboxRow(u, c, None) for u, c in keys]
+            else:
+                payloads = await repo.payloads([u for u, _ in keys]) if keys else {}
+                fresh = [InboxRow(u, c, payloads[u]) for u, c in keys if u in payloads]
         for row in fresh:
             self._queued.add(row.update_id)
             queue = self._queues.get(row.chat_id)
@@ -92,6 +108,8 @@ class Dispatcher:
                 async with self._limit:
                     outcome = await self.process(row)
                 if outcome == "busy":  # another worker has this chat: look again later
+                    if self._shared:
+                        self._busy[chat_id] = time.monotonic() + BUSY_BACKOFF_S
                     for waiting in queue:
                         self._queued.discard(waiting.update_id)
                     queue.clear()
@@ -115,15 +133,16 @@ class Dispatcher:
         now = self._services.clock.now()
         touched = False
         started = time.perf_counter()
-        shared = self._services.engine.dialect.name == "postgresql"
+        payload = row.payload
         try:
             async with unit_of_work(self._services.sessions, row.update_id, now) as uow:
-                if shared:
-                    claim = await InboxRepo(uow.session).claim(row.update_id, row.chat_id)
-                    if claim != "ok":
-                        return claim  # another worker has the chat: nothing parsed in vain
+                if payload is None:  # several workers: take the chat, then read the update
+                    claim, payload = await InboxRepo(uow.session).claim(row.update_id,
+                                                                        row.chat_id)
+                    if claim != "ok" or payload is None:
+                        return claim  # another worker has the chat: nothing read in vain
                     uow.now = now = self._services.clock.now()  # after the previous update
-                update = Update.de_json(json.loads(row.payload), self._app.bot)  # may be malformed
+                update = Update.de_json(json.loads(payload), self._app.bot)  # may be malformed
                 await self._app.process_update(update)
                 if not await InboxRepo(uow.session).mark_done(row.update_id, now):
                     raise _AlreadyDone  # handled meanwhile: roll this run's effects back

@@ -31,6 +31,7 @@ from telegram.error import (
 )
 
 from bot import notices
+from bot.ratelimit import NotLeading
 from bot.services import Services
 from bot.tasks import TaskSet
 from storage.db import session_scope
@@ -74,8 +75,10 @@ def on_sent(ref_kind: str) -> Callable[[SentHook], SentHook]:
 
 
 class OutboxSender:
-    def __init__(self, services: Services, bot: Bot, *, parallel_chats: int = 16) -> None:
+    def __init__(self, services: Services, bot: Bot, *, parallel_chats: int = 16,
+                 may_send: Callable[[], bool] = lambda: True) -> None:
         self._services = services
+        self._may_send = may_send  # the leader's lease: checked before every call
         self._bot = bot
         self._limit = asyncio.Semaphore(parallel_chats)
         self._deletions: dict[int, deque[float]] = {}  # chat -> times of its last calls
@@ -141,6 +144,8 @@ class OutboxSender:
     async def _send_items(self, items: list[OutboxEntry], hold: bool) -> None:
         async with self._limit:
             for batch in _batches(items):
+                if not self._may_send():
+                    return  # no longer leading: the new leader sends the rest
                 if hold and self._hold(batch):
                     continue  # deletions only: the chat's other rows need not wait for them
                 if not await self._deliver(batch):
@@ -178,6 +183,8 @@ class OutboxSender:
             result = await self._bot.do_api_request(method, api_kwargs=params)
         except InvalidToken:
             raise
+        except NotLeading:  # lost the lead while waiting for the posting budget
+            return False
         except TelegramError as exc:
             return await self._failed(batch, exc)
         if head.method == "deleteMessage":

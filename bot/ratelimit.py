@@ -4,6 +4,10 @@ PTB's AIORateLimiter puts every method with a group chat_id (deletes and bans in
 the 20-per-minute group bucket, so cleaning a raid would take an hour. Here the per-group bucket
 covers only methods that post messages; everything shares the global 30-per-second bucket.
 A 429 is not retried here: it reaches the outbox, which reschedules the row.
+
+With several workers only the leader posts: ``gate`` is asked once a post's budget is granted
+(that can take up to a minute), and a process that stopped leading meanwhile raises NotLeading
+instead of posting; the row stays pending for the new leader.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -22,6 +26,10 @@ POSTING = frozenset({
     "sendMessage", "sendPhoto", "sendDocument", "sendAnimation", "sendVideo", "sendAudio",
     "sendVoice", "sendSticker", "sendMediaGroup", "copyMessage", "forwardMessage", "sendPoll",
 })
+
+
+class NotLeading(Exception):
+    """This process no longer leads: it must not spend Telegram's posting budgets."""
 
 
 class SlidingWindow:
@@ -66,16 +74,17 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
     """
 
     def __init__(self, *, overall_per_second: float = 30, group_per_minute: float = 20,
-                 other_per_second: float = 100) -> None:
+                 other_per_second: float = 100, group_period: float = 60) -> None:
         self._overall = SlidingWindow(overall_per_second, 1, margin=0.1)
         self._other = AsyncLimiter(other_per_second, 1)
-        self._group_rate = group_per_minute
+        self._group_rate, self._group_period = group_per_minute, group_period
         self._groups: dict[int | str, SlidingWindow] = {}
+        self.gate: Callable[[], bool] = lambda: True
 
     async def initialize(self) -> None:
         return None
 
-    def seed(self, sent: list[tuple[int | str, float]]) -> None:
+    def seed(self, sent: Sequence[tuple[int | str, float]]) -> None:
         """Count posts another process made (chat id, seconds ago) in the current windows: a
         new leader must not spend a group's minute again."""
         now = time.monotonic()
@@ -93,7 +102,8 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
         if limiter is None:
             if len(self._groups) > 10_000:
                 self._groups.clear()
-            limiter = self._groups[chat_id] = SlidingWindow(self._group_rate, 60, margin=1.0)
+            limiter = self._groups[chat_id] = SlidingWindow(self._group_rate, self._group_period,
+                                                             margin=1.0)
         return limiter
 
     async def process_request(
@@ -113,9 +123,17 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
                 return await callback(*args, **kwargs)
         if _is_group(chat_id):
             async with self._group(chat_id), self._overall:  # type: ignore[arg-type]
-                return await callback(*args, **kwargs)
+                return await self._gated(callback, args, kwargs)
         async with self._overall:
-            return await callback(*args, **kwargs)
+            return await self._gated(callback, args, kwargs)
+
+    async def _gated(
+        self, callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any, kwargs: dict[str, Any],
+    ) -> bool | JSONDict | list[JSONDict]:
+        if not self.gate():
+            raise NotLeading
+        return await callback(*args, **kwargs)
 
 
 def _is_group(chat_id: object) -> bool:

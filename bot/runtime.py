@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from telegram.error import NetworkError
 from telegram.request import BaseRequest
 
 from bot.app import build_application
@@ -16,7 +17,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import PortavoceApp
 from bot.dispatcher import Dispatcher
 from bot.faq_service import FaqService
-from bot.leader import Leadership
+from bot.leader import CHECK_EVERY_S, Leadership
 from bot.maintenance import Maintenance
 from bot.moderation_service import ModerationService
 from bot.outbox import OutboxSender
@@ -24,8 +25,8 @@ from bot.policy_loader import load_policy
 from bot.poller import Poller
 from bot.ratelimit import POSTING, BudgetRateLimiter
 from bot.services import Services
-from bot.settings import Settings
-from bot.tasks import TaskSet
+from bot.settings import Role, Settings
+from bot.tasks import TaskSet, wait_event
 from policies.schema import PolicyFile
 from storage import migrate
 from storage.db import create_engine, make_session_factory, session_scope
@@ -33,6 +34,7 @@ from storage.repositories.inbox import InboxRepo
 from storage.repositories.outbox import OutboxRepo
 
 log = logging.getLogger(__name__)
+START_ATTEMPTS = 12
 
 
 @dataclass(slots=True)
@@ -72,18 +74,22 @@ class Runtime:
             services, token=token, request=request, updates_request=updates_request,
             rate_limiter=rate_limiter,
         )
+        leader = Leadership(engine, contend=settings.role is not Role.RECEIVER)
+        limiter: object = app.bot.rate_limiter
+        if isinstance(limiter, BudgetRateLimiter):
+            limiter.gate = lambda: leader.leads  # only the leader spends posting budgets
         return cls(
             services=services,
             app=app,
             dispatcher=Dispatcher(app, services, parallel=settings.workers),
-            sender=OutboxSender(services, app.bot),
+            sender=OutboxSender(services, app.bot, may_send=lambda: leader.leads),
             poller=Poller(services, app.bot, timeout=poll_timeout),
             maintenance=Maintenance(services),
-            leader=Leadership(engine),
+            leader=leader,
         )
 
     async def start(self) -> None:
-        await self.app.initialize()
+        await self._initialize()
         me = self.app.bot.bot
         self.services.bot_id, self.services.bot_username = me.id, me.username or ""
         await self.services.faq.load()
@@ -91,8 +97,24 @@ class Runtime:
         async with session_scope(self.services.sessions) as session:
             await OutboxRepo(session).retry_network_failures_now(self.services.clock.now())
         if await self.leader.check():
-            await self.maintenance.schedule()
+            await self._take_over()
         await self.app.start()
+
+    async def _initialize(self) -> None:
+        """PTB's initialize asks Telegram who the bot is: a network hiccup at start is
+        retried (1, 2, 4 ... 15 s, about two minutes in all), a rejected token is not."""
+        delay = 1.0
+        for attempt in range(START_ATTEMPTS):
+            try:
+                await self.app.initialize()
+                return
+            except NetworkError as exc:  # TimedOut included; InvalidToken is not one
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                log.warning("Telegram did not answer at start (%s); retrying in %.0f s",
+                            type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 15.0)
 
     async def stop(self) -> None:
         await self.dispatcher.stop()
@@ -110,6 +132,8 @@ class Runtime:
         Used by tests and `portavoce try`: one step of what run_forever does continuously.
         """
         for _ in range(max_rounds):
+            if await self.leader.check() and self.leader.became_leader:
+                await self._take_over()
             fetched = await self.poller.poll_once(timeout=0)
             scheduled = await self.dispatcher.schedule_pending()
             await self.dispatcher.wait_idle()
@@ -129,6 +153,7 @@ class Runtime:
         inbox_ready.set()  # pick up updates left pending by a previous run
         if polling:
             tasks.start(self.poller.run(inbox_ready), "poller")
+        tasks.start(self._leader_loop(), "leader")
         tasks.start(self._dispatch_loop(inbox_ready, poll_inbox_every), "dispatcher")
         tasks.start(self._outbox_loop(), "outbox")
         tasks.start(self._maintenance_loop(), "maintenance")
@@ -146,15 +171,22 @@ class Runtime:
 
     async def _dispatch_loop(self, ready: asyncio.Event, every: float) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(ready.wait(), timeout=every)
+            await wait_event(ready, every)
             ready.clear()
             await self.dispatcher.schedule_pending()
 
+    async def _leader_loop(self) -> None:
+        """The only caller of `Leadership.check`: the lease is renewed every second."""
+        while True:
+            led = self.leader.leads
+            if await self.leader.check() != led:
+                self.services.poke_outbox()
+            await asyncio.sleep(CHECK_EVERY_S)
+
     async def _maintenance_loop(self) -> None:
         while True:
-            if not await self.leader.check():
-                await asyncio.sleep(2.0)
+            if not self.leader.leads or self.leader.became_leader:
+                await asyncio.sleep(CHECK_EVERY_S)
                 continue
             try:
                 await self.maintenance.run_once()
@@ -165,12 +197,13 @@ class Runtime:
     async def _outbox_loop(self) -> None:
         event = self.services.outbox_ready
         while True:
-            if not await self.leader.check():
-                await asyncio.sleep(2.0)
+            if not self.leader.leads:
+                await wait_event(event, CHECK_EVERY_S)
+                event.clear()
                 continue
             if self.leader.became_leader:
-                self.leader.became_leader = False
-                await self._seed_budgets()
+                await self._take_over()
+                continue
             event.clear()
             try:
                 await self.sender.flush(wait=False)  # each chat sends in its own task
@@ -178,19 +211,35 @@ class Runtime:
                 log.exception("outbox round failed; retrying")
             wait = await self.sender.next_due_in()
             timeout = 5.0 if wait is None else min(max(wait, 0.05), 5.0)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), timeout=timeout)
+            await wait_event(event, timeout)
+
+    async def _take_over(self) -> None:
+        """A new leader waits for the old one's calls in flight to land, then counts what
+        it posted in the last minute, so a takeover never gives a group a second 20
+        messages in the same minute; and makes sure the digests are on the calendar."""
+        await asyncio.sleep(self.leader.grace)
+        if not self.leader.leads:
+            return
+        self.leader.became_leader = False
+        await self._seed_budgets()
+        try:
+            await self.maintenance.schedule()
+        except Exception:
+            log.exception("scheduling the digests failed; the next takeover retries")
 
     async def _seed_budgets(self) -> None:
-        """A new leader counts what the previous one posted in the last minute, so a
-        takeover never gives a group a second 20 messages in the same minute."""
         limiter: object = self.app.bot.rate_limiter
         if not isinstance(limiter, BudgetRateLimiter):
             return
         now = self.services.clock.now()
         async with session_scope(self.services.sessions) as session:
-            sent = await OutboxRepo(session).sent_since(now - timedelta(seconds=61), POSTING)
-        limiter.seed([(chat_id, (now - at).total_seconds()) for chat_id, at in sent])
+            outbox = OutboxRepo(session)
+            sent = await outbox.sent_since(now - timedelta(seconds=61), POSTING)
+            # A post the old leader had in flight when it died may have reached Telegram
+            # without being recorded: count one for each chat with a post due.
+            unsure = await outbox.chats_with_due(now, POSTING)
+        seen = [(chat_id, (now - at).total_seconds()) for chat_id, at in sent]
+        limiter.seed(seen + [(chat_id, 0.0) for chat_id in unsure])
 
     async def health(self, role: str) -> dict[str, Any]:
         """Liveness and backlog figures for /healthz."""

@@ -10,6 +10,21 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+async def wait_event(event: asyncio.Event, timeout: float) -> bool:
+    """Wait until ``event`` is set or ``timeout`` passes; True if it was set.
+
+    Not ``asyncio.wait_for(event.wait())``: on Python 3.11 that swallows a cancellation
+    arriving as the event is set, and a loop built on it never stops (SIGTERM during start
+    hung the bot: the inbox event is set at start).
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True
+
+
 class TaskSet:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()

@@ -17,7 +17,8 @@ from storage.repositories._upsert import insert_ignore
 class InboxRow:
     update_id: int
     chat_id: int
-    payload: str
+    payload: str | None
+    """None until claimed when several workers share the inbox (read by `claim`)."""
 
 
 class InboxRepo:
@@ -60,25 +61,31 @@ class InboxRepo:
             out.update((int(u), str(p)) for u, p in rows)
         return out
 
-    async def claim(self, update_id: int, chat_id: int) -> str:
-        """Take an update for processing in this transaction: "ok", "done" or "busy".
+    async def claim(self, update_id: int, chat_id: int) -> tuple[str, str | None]:
+        """Take an update for processing in this transaction: ("ok", its payload), or
+        ("done" | "busy", None).
 
         On PostgreSQL several workers cooperate: a transaction-scoped advisory lock on the chat
         means one worker at a time handles a chat, and only the chat's oldest pending update
         may go next, so a chat's updates run in update_id order across processes. A worker
         that dies rolls back, which releases the lock, and another worker takes the update.
+        The payload is read here, once claimed: a worker never reads updates it cannot take.
         """
         if self._s.get_bind().dialect.name == "postgresql":
             locked = await self._s.scalar(select(func.pg_try_advisory_xact_lock(chat_id)))
             if not locked:
-                return "busy"
+                return "busy", None
             oldest = await self._s.scalar(
                 select(func.min(InboxUpdate.update_id))
                 .where(InboxUpdate.chat_id == chat_id, InboxUpdate.status == "pending"))
             if oldest is not None and oldest < update_id:
-                return "busy"
-        status = await self.status_of(update_id)
-        return "ok" if status == "pending" else "done"
+                return "busy", None
+        row = (await self._s.execute(
+            select(InboxUpdate.status, InboxUpdate.payload)
+            .where(InboxUpdate.update_id == update_id))).first()
+        if row is None or row[0] != "pending":
+            return "done", None
+        return "ok", str(row[1])
 
     async def status_of(self, update_id: int) -> str | None:
         return await self._s.scalar(

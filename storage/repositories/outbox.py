@@ -89,6 +89,14 @@ class OutboxRepo:
             .order_by(OutboxItem.sent_at))
         return [(int(c), s) for c, s in rows if s is not None]
 
+    async def chats_with_due(self, now: datetime, methods: Iterable[str]) -> list[int]:
+        """Chats with a row of ``methods`` pending and due at ``now``."""
+        rows = await self._s.scalars(
+            select(OutboxItem.chat_id).distinct()
+            .where(OutboxItem.status == "pending", OutboxItem.not_before <= now,
+                   OutboxItem.method.in_(list(methods))))
+        return [int(c) for c in rows]
+
     async def due(self, now: datetime, limit: int = 200) -> list[OutboxEntry]:
         rows = await self._s.scalars(
             select(OutboxItem)

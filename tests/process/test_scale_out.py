@@ -88,6 +88,10 @@ class Cluster:
         self.workers = [await start_bot(self.worker_env) for _ in range(3)]
         await self.until_up()
         await self.all_alive()
+        async with httpx.AsyncClient(timeout=2) as client:
+            for port in self.ports:  # receivers never take the lead (they never send)
+                health = (await client.get(f"http://127.0.0.1:{port}/healthz")).json()
+                assert health["role"] == "receiver" and health["leader"] is False
 
     async def kill_one_of_each_and_restart(self) -> None:
         for process in (self.workers[0], self.receivers[0]):

@@ -69,13 +69,17 @@ class Pair:
     database: str
 
     async def through(self, runtime: Runtime) -> None:
-        """Fetch what the sandbox has, let ``runtime`` handle it, send what is owed."""
+        """Fetch what the sandbox has, let ``runtime`` handle it, and the leader (the
+        playground's runtime, which started first) send what is owed."""
         await self.play.runtime.poller.poll_once(timeout=0)
         await runtime.dispatcher.schedule_pending()
         await runtime.dispatcher.wait_idle()
         async with session_scope(runtime.services.sessions) as session:
             assert await InboxRepo(session).count_pending() == 0
-        await runtime.sender.flush()
+        leader = self.play.runtime
+        assert await leader.leader.check()
+        assert not await self.other.leader.check() or not leader.leader.shared
+        await leader.sender.flush()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
