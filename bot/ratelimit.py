@@ -37,13 +37,16 @@ class SlidingWindow:
 
     A leaky bucket (aiolimiter) lets a full burst through and then refills at the average
     rate, so the first window of a busy chat sees up to twice the limit (20 at once, then one
-    every 3 s: 40 in the first minute). ``margin`` covers the time between leaving here and
-    reaching Telegram.
+    every 3 s: 40 in the first minute). A call counts from when it *ends* (it holds its slot
+    while in flight): Telegram saw it at some moment before that, so however long a call
+    spends queued in the process or on the wire, two calls ``limit`` apart reach Telegram at
+    least ``period`` apart. ``margin`` covers clock jitter.
     """
 
     def __init__(self, limit: float, period: float, margin: float) -> None:
         self._limit, self._period = int(limit), period + margin
-        self._stamps: deque[float] = deque()
+        self._stamps: deque[float] = deque()  # when calls ended, oldest first
+        self._in_flight = 0
         self._lock = asyncio.Lock()
 
     async def __aenter__(self) -> None:
@@ -52,13 +55,15 @@ class SlidingWindow:
                 now = time.monotonic()
                 while self._stamps and self._stamps[0] <= now - self._period:
                     self._stamps.popleft()
-                if len(self._stamps) < self._limit:
-                    self._stamps.append(now)
+                if len(self._stamps) + self._in_flight < self._limit:
+                    self._in_flight += 1
                     return
-                await asyncio.sleep(self._stamps[0] + self._period - now)
+                wait = self._stamps[0] + self._period - now if self._stamps else 0.05
+                await asyncio.sleep(max(wait, 0.01))
 
     async def __aexit__(self, *_exc: object) -> None:
-        return None
+        self._in_flight -= 1  # failed calls count too: Telegram may have seen them
+        self._stamps.append(time.monotonic())
 
     def record(self, stamp: float) -> None:
         """A call made at ``stamp`` (monotonic) elsewhere; stamps are recorded oldest first."""

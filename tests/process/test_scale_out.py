@@ -101,16 +101,21 @@ class Cluster:
         self.receivers[0] = await start_bot(self.receiver_env(self.ports[0]))
         await self.until_up()
 
-    async def until_up(self) -> None:
+    async def until_up(self, timeout: float = 180) -> None:
+        """Until both receivers answer /healthz (loading the models takes a while on a
+        busy machine); a process that exits meanwhile fails the test with its output."""
+        deadline = time.monotonic() + timeout
         async with httpx.AsyncClient(timeout=2) as client:
             for port in self.ports:
-                for _ in range(300):
+                while True:
                     try:
                         if (await client.get(f"http://127.0.0.1:{port}/healthz")
                                 ).status_code == 200:
                             break
                     except httpx.HTTPError:
                         pass
+                    await self.all_alive()
+                    assert time.monotonic() < deadline, f"receiver on {port} never came up"
                     await asyncio.sleep(0.1)
 
     async def all_alive(self) -> None:
