@@ -150,20 +150,40 @@ def _time_updates(world: World) -> None:
 
 async def add_members(world: World, per_group: int, *, tenure_days: int = 90) -> None:
     """Long-standing members in every group, in the sandbox and in the bot's database."""
-    since = world.clock.now() - timedelta(days=tenure_days)
-    rows: list[dict[str, Any]] = []
+    await record_members(world, add_sandbox_members(world, per_group), tenure_days=tenure_days)
+
+
+def add_sandbox_members(world: World, per_group: int) -> dict[int, list[int]]:
+    """``per_group`` regular members in every group on the sandbox's (Telegram's) side;
+    returns the new ids by chat."""
+    added: dict[int, list[int]] = {}
     for chat_id in world.groups:
         ids = world.members.setdefault(chat_id, [])
         for _ in range(per_group):
             user = world.sandbox.add_user(f"M{len(ids)}", language_code="it")["id"]
             world.sandbox.set_member(chat_id, user, "member")
             ids.append(user)
-            rows.append({"chat_id": chat_id, "user_id": user, "first_name": f"M{len(ids)}",
-                         "status": "member", "rights": {}, "first_seen": since,
-                         "last_seen": since, "message_count": 20, "trusted": False})
-    async with session_scope(world.runtime.services.sessions) as session:
-        for chunk in range(0, len(rows), 5000):
-            await session.execute(insert(Member), rows[chunk:chunk + 5000])
+        added[chat_id] = ids[len(ids) - per_group:]
+    return added
+
+
+async def record_members(
+    world: World, members: dict[int, list[int]], *, tenure_days: int = 90, chunk: int = 5000,
+) -> None:
+    """The bot's rows for ``members`` (chat -> user ids), as if it had met them long ago.
+
+    Rows are built a chunk at a time: a bot's members are in its database, not in a list in
+    its memory, so the scenario must not leave 100,000 freed rows in the allocator either.
+    """
+    since = world.clock.now() - timedelta(days=tenure_days)
+    pairs = [(chat_id, user) for chat_id, ids in members.items() for user in ids]
+    for first in range(0, len(pairs), chunk):
+        rows = [{"chat_id": chat_id, "user_id": user, "first_name": f"M{n}",
+                 "status": "member", "rights": {}, "first_seen": since, "last_seen": since,
+                 "message_count": 20, "trusted": False}
+                for n, (chat_id, user) in enumerate(pairs[first:first + chunk], first)]
+        async with session_scope(world.runtime.services.sessions) as session:
+            await session.execute(insert(Member), rows)
 
 
 def newcomer(world: World, chat_id: int, name: str) -> int:

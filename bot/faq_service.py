@@ -18,8 +18,9 @@ from bot.services import Services
 from policies.embedding import Vector
 from policies.faq import FaqIndex, FaqMatch
 from policies.faq.evaluate import entries_from_dataset
+from policies.schema import PolicyFile
 from storage.db import session_scope
-from storage.repositories.faq import FaqRepo, StoredEntry
+from storage.repositories.faq import FaqRepo
 
 log = logging.getLogger(__name__)
 
@@ -35,42 +36,66 @@ class FaqService:
         self._services = services
         self._index = FaqIndex.build([], use_semantic=False)
         self._lock = asyncio.Lock()
-        self.entries: list[StoredEntry] = []
+        self._file_synced = False
 
     @property
     def index(self) -> FaqIndex:
         return self._index
 
     async def load(self, *, sync_file: bool = True) -> None:
-        """(Re)build the index from the database; on start, sync the policy file first."""
+        """(Re)build the index from the database; on start, sync the policy file first.
+
+        The database holds the entries from then on (edits from Telegram land there too), so
+        the policy keeps only its FAQ settings: its parsed entries would be a second copy of
+        every text (at 10,000 entries, about 15 MB of pydantic objects).
+        """
         async with self._lock:
             services = self._services
             async with session_scope(services.sessions) as session:
                 repo = FaqRepo(session)
-                if sync_file:
+                if sync_file and not self._file_synced:
                     file_entries = {e.id: entry_data(e) for e in services.policy.faq.entries}
                     await repo.sync_from_file(file_entries, services.clock.now())
-                self.entries = await repo.entries()
+                    del file_entries
+                    self._file_synced = True
+                    services.policy = without_faq_entries(services.policy)
+                raw = [{"id": e.id, **e.data} for e in await repo.entries()]
                 stored = await repo.vectors()
-            raw = [{"id": e.id, **e.data} for e in self.entries]
-            known = {k: _decode(v) for k, v in stored.items()}
-            del stored  # the index keeps one copy of each vector; these bytes can go
             languages = tuple(services.policy.brand.languages)
-            index = await asyncio.to_thread(
-                FaqIndex.build, entries_from_dataset(raw), vectors=known, languages=languages
-            )
-            fresh = {k: _encode(v) for k, v in index.vectors().items() if k not in known}
-            del known
+            index, fresh = await asyncio.to_thread(_build, raw, stored, languages)
+            del raw, stored  # the index holds the texts and one copy of each vector
             if fresh:
                 async with session_scope(services.sessions) as session:
                     await FaqRepo(session).add_vectors(fresh)
             self._index = index
-            log.info("FAQ index: %d entries (semantic %s)", len(self.entries),
+            log.info("FAQ index: %d entries (semantic %s)", index.size,
                      "on" if index.semantic else "off")
 
     async def match(self, text: str, lang: str, threshold: float) -> FaqMatch | None:
         index = self._index
         return await asyncio.to_thread(index.match, text, lang, threshold=threshold)
+
+
+def without_faq_entries(policy: PolicyFile) -> PolicyFile:
+    """The policy with its FAQ settings but no entries (they live in the database)."""
+    if not policy.faq.entries:
+        return policy
+    faq = policy.faq.model_copy(update={"entries": []})
+    return policy.model_copy(update={"faq": faq})
+
+
+def _build(
+    raw: list[dict[str, Any]], stored: Mapping[str, bytes], languages: tuple[str, ...],
+) -> tuple[FaqIndex, dict[str, bytes]]:
+    """The index, and the vectors it had to compute (to persist); runs in a worker thread.
+
+    Stored vectors are read in place (views of the database's bytes): the index copies each
+    into its matrices once, and the bytes go when the caller drops them.
+    """
+    known = {k: np.frombuffer(v, dtype=np.float32) for k, v in stored.items()}
+    index = FaqIndex.build(entries_from_dataset(raw), vectors=known, languages=languages)
+    fresh = {k: _encode(v) for k, v in index.vectors().items() if k not in known}
+    return index, fresh
 
 
 def _encode(vector: Vector) -> bytes:

@@ -6,6 +6,7 @@ to render itself the way Telegram serialises it, so PTB parses real objects from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,14 +85,24 @@ class User:
         return data
 
 
+NO_FLAGS: Mapping[str, bool] = {}
+"""The rights and permissions of an ordinary member: one empty mapping shared by all of them
+(a sandbox with 100,000 members would otherwise hold 200,000 empty dicts, about 12 MB).
+Flags are never changed in place: a promotion or restriction assigns a new dict."""
+
+
+def _no_flags() -> Mapping[str, bool]:
+    return NO_FLAGS
+
+
 @dataclass(slots=True)
 class Member:
     """A user's standing in one chat, with Telegram's statuses, rights and restrictions."""
 
     user_id: int
     status: str
-    rights: dict[str, bool] = field(default_factory=dict)
-    permissions: dict[str, bool] = field(default_factory=dict)
+    rights: Mapping[str, bool] = field(default_factory=_no_flags)
+    permissions: Mapping[str, bool] = field(default_factory=_no_flags)
     until_date: int = 0
     is_member: bool = True
     is_anonymous: bool = False

@@ -76,7 +76,9 @@ class FaqIndex:
         self._starts: dict[int, int] = {}
         for i, phrasing in enumerate(self._phrasings):
             self._starts.setdefault(phrasing.entry, i)
-        self._concepts = tuple(_entry_concepts(entry) for entry in self._entries)
+        shared: dict[frozenset[str], frozenset[str]] = {}  # entries repeat concept sets
+        self._concepts = tuple(shared.setdefault(found, found)
+                               for found in map(_entry_concepts, self._entries))
         self._lexical = lexical
         self._semantic = semantic
         self._languages = languages
@@ -114,13 +116,18 @@ class FaqIndex:
         return cls(entry_list, phrasings, LexicalIndex(docs), semantic, tuple(languages))
 
     @property
+    def size(self) -> int:
+        """Number of entries."""
+        return len(self._entries)
+
+    @property
     def semantic(self) -> bool:
         """True when the semantic stage is active."""
         return self._semantic is not None
 
     def vectors(self) -> dict[str, Vector]:
         """All vectors by key, for persistence and a later `build(vectors=...)`."""
-        return dict(self._semantic.vectors) if self._semantic else {}
+        return self._semantic.vectors() if self._semantic else {}
 
     def lexical_search(self, text: str, lang: str, k: int = _POOL) -> list[LexicalHit]:
         """The lexical stage alone (exposed for benchmarks)."""

@@ -56,31 +56,44 @@ def _dim(known: Mapping[str, Vector]) -> int:
 
 
 class SemanticIndex:
-    """Phrasing and answer vectors stored entry by entry, plus the off-topic background."""
+    """Phrasing and answer vectors stored entry by entry, plus the off-topic background.
 
-    __slots__ = ("_answers", "_background", "_bounds", "_has", "_matrix", "_starts",
-                 "vectors")
+    Each vector is held once, as a row of a matrix; `vectors()` rebuilds the keyed mapping
+    (row views, no copies) when the caller wants to persist them, so no per-text objects
+    stay alive between builds. The texts are the caller's own objects, not copies.
+    """
+
+    __slots__ = ("_answer_texts", "_answers", "_background", "_ends", "_has", "_matrix",
+                 "_phrasing_texts", "_starts")
 
     def __init__(
         self, phrasings_per_entry: Sequence[Sequence[str]], known: Mapping[str, Vector],
         answers_per_entry: Sequence[Sequence[str]] = (),
     ) -> None:
         flat = [text for group in phrasings_per_entry for text in group]
-        self.vectors = embed_texts([*flat, *BACKGROUND], known)
         answers = [text for group in answers_per_entry for text in group]
-        self.vectors.update(embed_texts(answers, known, "passage"))
-        self._matrix: Matrix = _stack([self.vectors[vector_key(t)] for t in flat])
-        self._background: Matrix = _stack([self.vectors[vector_key(t)] for t in BACKGROUND])
-        self._bounds, self._has, self._starts = _layout(phrasings_per_entry)
-        answer_matrix = _stack([self.vectors[vector_key(t, "passage")] for t in answers])
+        found = embed_texts([*flat, *BACKGROUND], known)
+        found.update(embed_texts(answers, known, "passage"))
+        self._matrix: Matrix = _stack([found[vector_key(t)] for t in flat])
+        self._background: Matrix = _stack([found[vector_key(t)] for t in BACKGROUND])
+        answer_matrix = _stack([found[vector_key(t, "passage")] for t in answers])
+        del found  # every vector is a matrix row now
+        self._ends, self._has, self._starts = _layout(phrasings_per_entry)
         self._answers = _Groups(answer_matrix, answers_per_entry, len(phrasings_per_entry))
-        # One copy of each vector: the dict (for persistence) keeps row views of the
-        # matrices, so the separately allocated vectors are freed (10,000 entries: ~60 MB).
-        stacked: tuple[tuple[Matrix, list[str], Kind], ...] = (
-            (self._matrix, flat, "query"), (answer_matrix, answers, "passage"))
+        self._phrasing_texts = tuple(flat)
+        self._answer_texts = tuple(answers)
+
+    def vectors(self) -> dict[str, Vector]:
+        """Every vector by `vector_key`, as views of the matrices (for persistence)."""
+        out: dict[str, Vector] = {}
+        stacked: tuple[tuple[Matrix, Sequence[str], Kind], ...] = (
+            (self._matrix, self._phrasing_texts, "query"),
+            (self._background, BACKGROUND, "query"),
+            (self._answers.matrix, self._answer_texts, "passage"))
         for matrix, texts, kind in stacked:
             for row, text in zip(matrix, texts, strict=True):
-                self.vectors[vector_key(text, kind)] = row
+                out[vector_key(text, kind)] = row
+        return out
 
     def answer_scores(self, query: Vector) -> npt.NDArray[np.float32]:
         """Best cosine between the query and each entry's answers (-1 without answers)."""
@@ -96,14 +109,15 @@ class SemanticIndex:
 
     def entry_scores(self, sims: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Best phrasing cosine per entry (-1 for entries without phrasings)."""
-        best = np.full(len(self._bounds), -1.0, dtype=np.float32)
+        best = np.full(len(self._ends), -1.0, dtype=np.float32)
         if len(self._starts):
             best[self._has] = np.maximum.reduceat(sims, self._starts)
         return best
 
     def best_phrasing(self, sims: npt.NDArray[np.float32], entry: int) -> int:
         """Offset, within the entry's phrasings, of the closest one."""
-        start, end = self._bounds[entry]
+        start = int(self._ends[entry - 1]) if entry else 0
+        end = int(self._ends[entry])
         return int(np.argmax(sims[start:end])) if end > start else -1
 
     def background_similarity(self, query: Vector) -> float:
@@ -116,30 +130,29 @@ class SemanticIndex:
 class _Groups:
     """Vectors grouped by entry, for a per-entry maximum cosine."""
 
-    __slots__ = ("_has", "_matrix", "_size", "_starts")
+    __slots__ = ("_has", "_size", "_starts", "matrix")
 
     def __init__(self, matrix: Matrix, groups: Sequence[Sequence[str]], size: int) -> None:
         padded = [*groups, *([()] * (size - len(groups)))]
-        self._matrix = matrix
+        self.matrix = matrix
         self._size = size
         _, self._has, self._starts = _layout(padded)
 
     def best(self, query: Vector) -> npt.NDArray[np.float32]:
         out = np.full(self._size, -1.0, dtype=np.float32)
         if len(self._starts):
-            out[self._has] = np.maximum.reduceat(self._matrix @ query, self._starts)
+            out[self._has] = np.maximum.reduceat(self.matrix @ query, self._starts)
         return out
 
 
 def _layout(
     groups: Sequence[Sequence[str]],
-) -> tuple[list[tuple[int, int]], npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
-    """(start, end) per group, which groups are non-empty, and their start offsets."""
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """End offset of each group, which groups are non-empty, and their start offsets."""
     sizes = np.array([len(group) for group in groups], dtype=np.intp)
     ends = np.cumsum(sizes)
-    bounds = list(zip((ends - sizes).tolist(), ends.tolist(), strict=True))
     has = sizes > 0
-    return bounds, has, (ends - sizes)[has]
+    return ends, has, (ends - sizes)[has]
 
 
 def _stack(rows: Sequence[Vector]) -> Matrix:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dtm
+import json
 
 import pytest
 from telegram import Bot, ChatPermissions, InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,6 +11,8 @@ from telegram.error import BadRequest
 
 from bot.clock import ManualClock
 from bot.sandbox import Sandbox, SandboxError
+from bot.sandbox.model import NO_FLAGS
+from bot.sandbox.persist import dump_state, load_state
 from tests.sandbox.conftest import Community
 
 MUTE = ChatPermissions.no_permissions()
@@ -163,3 +166,22 @@ async def test_press_checks_button_data_unless_forged(
     update = (await bot.get_updates())[-1]
     assert update.callback_query is not None
     assert (update.callback_query.id, update.callback_query.data) == (query["id"], "zzz")
+
+
+async def test_ordinary_members_share_no_flags_and_changes_stay_their_own(
+    bot: Bot, sandbox: Sandbox, community: Community
+) -> None:
+    others = [sandbox.add_user(f"Quiet{n}")["id"] for n in range(3)]
+    for user_id in others:
+        sandbox.set_member(community.group, user_id, "member")
+    await bot.restrict_chat_member(community.group, community.member, MUTE)
+    sandbox.set_member(community.group, others[0], "administrator")
+    chat = sandbox.chat(community.group)
+    quiet = [chat.members[user_id] for user_id in others[1:]]
+    assert all(m.rights is NO_FLAGS and m.permissions is NO_FLAGS for m in quiet)
+    assert NO_FLAGS == {}
+    assert chat.members[community.member].permissions["can_send_messages"] is False
+    assert chat.members[others[0]].rights["can_delete_messages"] is True
+    restored = Sandbox()
+    load_state(restored, json.loads(json.dumps(dump_state(sandbox))))
+    assert restored.chat(community.group).members == chat.members
