@@ -16,10 +16,9 @@ from handlers.cases import context_lines, message_key, open_case, remember_line
 from handlers.command_base import begin, reply
 from handlers.common import chat_language
 from handlers.members import member_of
-from handlers.sentiment import complaint_of
+from handlers.sentiment import complaint_of, language_of
 from handlers.views import message_view
 from policies.escalation import report_priority
-from policies.faq import detect_language
 from policies.texts import text
 from policies.types import MessageView
 from policies.voice import escape_html
@@ -83,8 +82,7 @@ async def _complaint(view: MessageView, services: Services) -> None:
     config = services.policy.escalation.complaints
     if not view.text.strip():
         return
-    languages = services.policy.brand.languages
-    lang = detect_language(view.text, chat_language(services, view.chat_id), languages)
+    lang = language_of(services, view.chat_id, view.text)
     verdict = complaint_of(services, view.text, lang)
     label = {"positive": "sent_pos", "negative": "sent_neg"}.get(verdict.label, "sent_neu")
     await metrics.count(services, view.chat_id, label)

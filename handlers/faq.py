@@ -17,10 +17,10 @@ from bot.unit_of_work import current_uow
 from handlers import actions, metrics
 from handlers.common import chat_language
 from handlers.members import member_of
-from handlers.sentiment import complaint_of
+from handlers.sentiment import complaint_of, language_of
 from handlers.views import message_view
 from policies.callbacks import decode, encode
-from policies.faq import DEFAULT_THRESHOLD, FaqMatch, detect_language, is_question
+from policies.faq import DEFAULT_THRESHOLD, FaqMatch, is_question
 from policies.links import message_link
 from policies.schema import effective_faq
 from policies.texts import text
@@ -63,8 +63,7 @@ async def prepare(update: Update, context: BotContext) -> None:
     faq = effective_faq(services.policy, view.chat_id)
     if not faq.enabled or view.chat_id == services.policy.team.chat_id:
         return
-    languages = services.policy.brand.languages
-    lang = detect_language(view.text, chat_language(services, view.chat_id), languages)
+    lang = language_of(services, view.chat_id, view.text)
     if not is_question(view.text, lang):
         return
     if complaint_of(services, view.text, lang).flagged:
@@ -95,19 +94,19 @@ async def answer(update: Update, context: BotContext) -> None:
         await _watch_unanswered(context, view, question_id)
         return
     faq = effective_faq(context.services.policy, view.chat_id)
-    if await repo.count_answers_to(view.chat_id, sender.user_id,
-                                   uow.now - timedelta(seconds=faq.member_rate.per)
-                                   ) >= faq.member_rate.answers:
+    answers_to_asker, previous_answer = await repo.answer_history(
+        view.chat_id, sender.user_id, match.entry_id,
+        asker_since=uow.now - timedelta(seconds=faq.member_rate.per),
+        entry_since=uow.now - timedelta(seconds=faq.cooldown))
+    if answers_to_asker >= faq.member_rate.answers:
         return
     await repo.add_question(chat_id=view.chat_id, message_id=view.message_id,
                             thread_id=view.thread_id, asker_id=sender.user_id, text=view.text,
                             language=prepared.language, now=uow.now, status="bot",
                             entry_id=match.entry_id, score=match.score)
     await metrics.count(context.services, view.chat_id, "answered_bot")
-    previous = await repo.last_answer(view.chat_id, match.entry_id,
-                                      uow.now - timedelta(seconds=faq.cooldown))
-    if previous is not None and previous.answer_message_id is not None:
-        await _link_back(context, view, match, previous.answer_message_id)
+    if previous_answer is not None:
+        await _link_back(context, view, match, previous_answer)
         return
     await _send_answer(context, view, match, prepared.language)
 

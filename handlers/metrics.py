@@ -16,6 +16,7 @@ from bot.unit_of_work import UnitOfWork, current_uow
 from storage.repositories.metrics import MetricsRepo
 
 _PENDING = "metrics.pending"
+_ACTIVE = "metrics.active_today"  # services.extras: _ActiveToday
 
 
 class _Pending:
@@ -51,4 +52,38 @@ async def count(services: Services, chat_id: int, key: str, by: int = 1) -> None
 
 async def active(services: Services, chat_id: int, user_id: int) -> None:
     uow = current_uow()
-    _pending(uow).active.add((chat_id, local_day(services, uow.now), user_id))
+    key = (chat_id, local_day(services, uow.now), user_id)
+    today: _ActiveToday = services.extras.setdefault(_ACTIVE, _ActiveToday())
+    if key in today.keys:
+        return  # its row is already stored: inserting it again would change nothing
+    pending = _pending(uow)
+    if not pending.active:
+        uow.after_commit.append(lambda: today.remember(pending.active))
+    pending.active.add(key)
+
+
+def forget_cached(services: Services) -> None:
+    """After /forget erased a member's activity rows: store them again when they speak."""
+    services.extras.pop(_ACTIVE, None)
+
+
+class _ActiveToday:
+    """Members whose activity row for the day this process has committed.
+
+    Most messages come from members who already spoke that day; their row is known to
+    exist, so the statement is skipped. Only the latest day is kept, and at most ``LIMIT``
+    rows (beyond that the set starts again: a skipped insert is only ever a saving).
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self.keys: set[tuple[int, str, int]] = set()
+        self.day = ""
+
+    async def remember(self, keys: set[tuple[int, str, int]]) -> None:
+        for key in keys:
+            if key[1] != self.day or len(self.keys) >= self.LIMIT:
+                self.keys.clear()
+                self.day = key[1]
+            self.keys.add(key)

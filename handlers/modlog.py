@@ -50,8 +50,11 @@ async def flush_log(services: object) -> int:
         lines.append(_summary(events, lang))
         events = events[:BATCH]
     buttons = []
+    titles = await ChatsRepo(uow.session).titles(e.chat_id for e in events)
+    names = await MembersRepo(uow.session).names((e.chat_id, e.user_id) for e in events
+                                                 if e.user_id)
     for event in events:
-        lines.append(await _line(event, lang))
+        lines.append(_line(event, lang, titles, names))
         if event.action in UNDOABLE and not event.dry_run and event.user_id:
             buttons.append([(text("undo", lang, id=event.id), encode("mod", "undo", event.id))])
     thread = team.topics.get("moderation")
@@ -60,16 +63,14 @@ async def flush_log(services: object) -> int:
     return len(events)
 
 
-async def _line(event: EventInfo, lang: str) -> str:
-    uow = current_uow()
-    chat = await ChatsRepo(uow.session).get(event.chat_id)
-    member = (await MembersRepo(uow.session).get(event.chat_id, event.user_id)
-              if event.user_id else None)
-    who = escape_html(member.first_name if member and member.first_name else
-                      str(event.user_id or "?"))
-    if member and member.username:
-        who += f" (@{escape_html(member.username)})"
-    where = escape_html(chat.title if chat and chat.title else str(event.chat_id))
+def _line(event: EventInfo, lang: str, titles: dict[int, str],
+          names: dict[tuple[int, int], tuple[str, str | None]]) -> str:
+    first_name, username = (names.get((event.chat_id, event.user_id), ("", None))
+                            if event.user_id else ("", None))
+    who = escape_html(first_name or str(event.user_id or "?"))
+    if username:
+        who += f" (@{escape_html(username)})"
+    where = escape_html(titles.get(event.chat_id) or str(event.chat_id))
     verb = f"{text('modlog_dry', lang)} {event.action}" if event.dry_run else event.action
     by = f" · by {event.by_user_id}" if event.by_user_id else ""
     excerpt = f"\n   «{escape_html(event.excerpt[:120])}»" if event.excerpt else ""

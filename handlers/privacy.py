@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.unit_of_work import current_uow
+from handlers import metrics, reputation
 from handlers.command_base import begin, reply
 from handlers.targets import Unresolved, resolve
 from handlers.views import SERVICE_USER_IDS
@@ -34,10 +35,12 @@ async def cmd_forget(update: Update, context: BotContext) -> None:
     uow = current_uow()
     report = await PrivacyRepo(uow.session).forget_user(
         found.user_id, current_update_id=uow.update_id)
-    engine = context.services.engine
+    services = context.services
 
     async def compact() -> None:
-        await compact_after_erasure(engine)
+        metrics.forget_cached(services)  # their activity and kudos rows are gone
+        reputation.forget_cached(services)
+        await compact_after_erasure(services.engine)
 
     uow.after_commit.append(compact)
     body = text("forget_done", cmd.lang, user_id=found.user_id, rows=report.total)

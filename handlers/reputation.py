@@ -42,6 +42,8 @@ from storage.repositories.metrics import MetricsRepo
 from storage.repositories.timers import TimersRepo
 
 KUDOS_PER_CHAT_PER_DAY = 5
+KUDOS_WINDOW = timedelta(hours=24)
+KUDOS_FULL = "reputation.kudos_full_until"  # services.extras: chat -> datetime
 DIGEST_DAILY, DIGEST_WEEKLY = "digest_daily", "digest_weekly"
 
 
@@ -56,20 +58,46 @@ async def after_assessment(services: Services, view: MessageView, verdict: Asses
 async def _kudos(services: Services, view: MessageView) -> None:
     team = services.policy.team
     uow = current_uow()
-    repo = MetricsRepo(uow.session)
-    start_of_day = uow.now - timedelta(hours=24)
     if team.chat_id is None or view.sender is None:
         return
-    if await repo.count_kudos(view.chat_id, start_of_day) >= KUDOS_PER_CHAT_PER_DAY:
+    if await _kudos_full(services, view.chat_id):
         return
-    await repo.add_kudos(view.chat_id, view.message_id, view.sender.user_id,
-                         view.sender.first_name, view.text, uow.now)
+    await MetricsRepo(uow.session).add_kudos(view.chat_id, view.message_id,
+                                             view.sender.user_id, view.sender.first_name,
+                                             view.text, uow.now)
     link = message_link(view.chat_id, view.message_id, view.chat_username)
     lang = team_language(services)
     body = text("kudos", lang, name=escape_html(view.sender.first_name),
                 chat=escape_html(view.chat_title), quote=escape_html(view.text[:600]),
                 link=escape_html(link or ""))
     await actions.send_message(team.chat_id, body, thread_id=team.topics.get("praise"))
+
+
+async def _kudos_full(services: Services, chat_id: int) -> bool:
+    """The chat has shared its kudos of the last 24 hours.
+
+    Praise is common, so a full chat is remembered until the oldest of its counted kudos
+    leaves the window (in between kudos are only added; /forget clears this). One process
+    only: with several workers each asks the database.
+    """
+    now = current_uow().now
+    full: dict[int, datetime] = services.extras.setdefault(KUDOS_FULL, {})
+    until = full.get(chat_id)
+    if until is not None and now <= until:
+        return True
+    nth = await MetricsRepo(current_uow().session).nth_latest_kudos(
+        chat_id, now - KUDOS_WINDOW, KUDOS_PER_CHAT_PER_DAY)
+    if nth is None:
+        full.pop(chat_id, None)
+        return False
+    if not services.moderation.state.shared:
+        full[chat_id] = nth + KUDOS_WINDOW
+    return True
+
+
+def forget_cached(services: Services) -> None:
+    """After /forget: kudos may have been erased, so the chats may have room again."""
+    services.extras.pop(KUDOS_FULL, None)
 
 
 async def _spike_check(services: Services, view: MessageView) -> None:

@@ -1,9 +1,12 @@
-"""One sentiment assessment per message, shared by the FAQ gate and the escalation watch."""
+"""One language detection and one sentiment assessment per message, shared by the FAQ gate
+and the escalation watch."""
 
 from __future__ import annotations
 
 from bot.services import Services
 from bot.unit_of_work import maybe_uow
+from handlers.common import chat_language
+from policies.faq import detect_language
 from policies.sentiment import Assessment, BrandContext, assess
 
 
@@ -24,6 +27,20 @@ def complaint_of(services: Services, text: str, lang: str) -> Assessment:
     context = brand_context(services)
     result = (assess(text, lang, context, risk_terms=tuple(keywords)) if keywords
               else assess(text, lang, context))
+    if uow is not None:
+        uow.scratch[key] = result
+    return result
+
+
+def language_of(services: Services, chat_id: int, text: str) -> str:
+    """The language of a message in a chat, detected once per update (kept in its scratch)."""
+    uow = maybe_uow()
+    key = f"language:{chat_id}:{text}"
+    if uow is not None and key in uow.scratch:
+        cached: str = uow.scratch[key]
+        return cached
+    result = detect_language(text, chat_language(services, chat_id),
+                             services.policy.brand.languages)
     if uow is not None:
         uow.scratch[key] = result
     return result

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update, User
 
+from bot.unit_of_work import maybe_uow
 from policies.types import LinkRef, MessageView, Sender
 
 _MEDIA = ("sticker", "animation", "voice", "video_note", "document", "photo", "video", "audio",
           "poll", "contact", "location", "game", "dice", "venue", "story")
 # Telegram, GroupAnonymousBot, the channel bot: never moderated, never banned.
 SERVICE_USER_IDS = frozenset({777000, 1087968824, 136817688})
+_VIEW = "views.message"  # unit-of-work scratch: (update, its view)
 
 
 def sender_of(user: User | None) -> Sender | None:
@@ -27,7 +29,22 @@ def message_of(update: Update) -> tuple[Message, bool] | None:
 
 
 def message_view(update: Update) -> MessageView | None:
-    """The view of a member's message or edit; None for service messages and empty updates."""
+    """The view of a member's message or edit; None for service messages and empty updates.
+
+    Built once per update: the FAQ, moderation and escalation handlers all ask for it (the
+    view is frozen, so sharing it through the update's scratch space is safe).
+    """
+    uow = maybe_uow()
+    cached: tuple[Update, MessageView | None] | None = uow.scratch.get(_VIEW) if uow else None
+    if cached is not None and cached[0] is update:
+        return cached[1]
+    view = _build_view(update)
+    if uow is not None:
+        uow.scratch[_VIEW] = (update, view)
+    return view
+
+
+def _build_view(update: Update) -> MessageView | None:
     found = message_of(update)
     if found is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,15 @@ class ChatsRepo:
     async def get(self, chat_id: int) -> ChatInfo | None:
         row = await self._s.get(Chat, chat_id)
         return _info(row) if row else None
+
+    async def titles(self, chat_ids: Iterable[int]) -> dict[int, str]:
+        """Titles of several chats in one statement (chats not stored are left out)."""
+        wanted = set(chat_ids)
+        if not wanted:
+            return {}
+        rows = await self._s.execute(
+            select(Chat.chat_id, Chat.title).where(Chat.chat_id.in_(wanted)))
+        return {int(chat_id): str(title) for chat_id, title in rows}
 
     async def upsert(
         self,

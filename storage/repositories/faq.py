@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FaqAnswer, FaqEntryRow, FaqVector, FaqVote, Question
-from storage.repositories._upsert import insert_ignore, upsert
+from storage.repositories._upsert import insert_id, insert_ignore, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +113,10 @@ class FaqRepo:
         self, *, chat_id: int, entry_id: str, question_message_id: int, asker_id: int,
         language: str, score: float, now: datetime,
     ) -> int:
-        row = FaqAnswer(chat_id=chat_id, entry_id=entry_id,
-                        question_message_id=question_message_id, asker_id=asker_id,
-                        language=language, score=score, at=now, helpful=0, not_helpful=0)
-        self._s.add(row)
-        await self._s.flush()
-        return row.id
+        return await insert_id(self._s, FaqAnswer, chat_id=chat_id, entry_id=entry_id,
+                               question_message_id=question_message_id, asker_id=asker_id,
+                               language=language, score=score, at=now, helpful=0,
+                               not_helpful=0)
 
     async def set_answer_message(self, answer_id: int, message_id: int) -> None:
         await self._s.execute(
@@ -126,21 +124,22 @@ class FaqRepo:
             .values(answer_message_id=message_id)
         )
 
-    async def last_answer(self, chat_id: int, entry_id: str, since: datetime) -> AnswerInfo | None:
-        row = await self._s.scalar(
-            select(FaqAnswer)
-            .where(FaqAnswer.chat_id == chat_id, FaqAnswer.entry_id == entry_id,
-                   FaqAnswer.at >= since)
-            .order_by(FaqAnswer.at.desc(), FaqAnswer.id.desc())
-            .limit(1)
-        )
-        return _answer(row) if row else None
-
-    async def count_answers_to(self, chat_id: int, asker_id: int, since: datetime) -> int:
-        query = select(func.count()).where(
-            FaqAnswer.chat_id == chat_id, FaqAnswer.asker_id == asker_id, FaqAnswer.at >= since
-        )
-        return int(await self._s.scalar(query) or 0)
+    async def answer_history(self, chat_id: int, asker_id: int, entry_id: str, *,
+                             asker_since: datetime, entry_since: datetime,
+                             ) -> tuple[int, int | None]:
+        """Before answering, in one statement: how many answers the asker got since
+        ``asker_since`` (their rate limit), and the message of the entry's latest answer in
+        the chat since ``entry_since`` (its cooldown; None if none, or not delivered yet)."""
+        asked = select(func.count()).where(
+            FaqAnswer.chat_id == chat_id, FaqAnswer.asker_id == asker_id,
+            FaqAnswer.at >= asker_since).scalar_subquery()
+        latest = (select(FaqAnswer.answer_message_id)
+                  .where(FaqAnswer.chat_id == chat_id, FaqAnswer.entry_id == entry_id,
+                         FaqAnswer.at >= entry_since)
+                  .order_by(FaqAnswer.at.desc(), FaqAnswer.id.desc()).limit(1)
+                  .scalar_subquery())
+        count, message_id = (await self._s.execute(select(asked, latest))).one()
+        return int(count or 0), message_id
 
     async def answer(self, answer_id: int) -> AnswerInfo | None:
         row = await self._s.get(FaqAnswer, answer_id)
@@ -182,13 +181,11 @@ class FaqRepo:
         text: str, language: str, now: datetime, status: str = "open",
         entry_id: str | None = None, score: float | None = None,
     ) -> int:
-        row = Question(chat_id=chat_id, message_id=message_id, thread_id=thread_id,
-                       asker_id=asker_id, text=text[:2000], language=language, status=status,
-                       entry_id=entry_id, score=score, asked_at=now,
-                       answered_at=now if status == "bot" else None)
-        self._s.add(row)
-        await self._s.flush()
-        return row.id
+        return await insert_id(self._s, Question, chat_id=chat_id, message_id=message_id,
+                               thread_id=thread_id, asker_id=asker_id, text=text[:2000],
+                               language=language, status=status, entry_id=entry_id,
+                               score=score, asked_at=now,
+                               answered_at=now if status == "bot" else None)
 
     async def mark_answered_by_team(self, chat_id: int, message_id: int,
                                     now: datetime) -> datetime | None:

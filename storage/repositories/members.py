@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Member
 
@@ -72,35 +74,75 @@ class MembersRepo:
         ``first_seen`` is set once and is the member's tenure for new-member rules.
         """
         increment = 1 if message else 0
-        # ORM-enabled (the mapped class, not its table): it returns the refreshed object.
+        table = Member.__table__
         dialect = postgresql if self._s.get_bind().dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(Member).values(
+        insert = dialect.insert(table).values(
             chat_id=chat_id, user_id=user_id, first_name=first_name[:128], username=username,
             status="member", rights={}, first_seen=first_seen or now, last_seen=now,
             message_count=increment, trusted=False,
         )
         statement = insert.on_conflict_do_update(
-            index_elements=[Member.chat_id, Member.user_id],
+            index_elements=[table.c.chat_id, table.c.user_id],
             set_={
                 "first_name": first_name[:128], "username": username, "last_seen": now,
-                "message_count": Member.message_count + increment,
+                "message_count": table.c.message_count + increment,
             },
-        ).returning(Member)
-        row = (await self._s.scalars(
-            statement, execution_options={"populate_existing": True}
-        )).one()
-        return _info(row)
+        ).returning(*table.c)
+        # Core, not ORM: the row is only read (an ORM load costs about as much as the
+        # statement); a Member already loaded in this session is kept in step.
+        loaded = await self._loaded(chat_id, user_id)
+        row = (await self._s.execute(statement)).one()._mapping
+        if loaded is not None:
+            for column in table.c:
+                set_committed_value(loaded, column.key, row[column])
+        return MemberInfo(
+            chat_id=row["chat_id"], user_id=row["user_id"], first_name=row["first_name"],
+            username=row["username"], status=row["status"], rights=dict(row["rights"] or {}),
+            rights_checked_at=row["rights_checked_at"], first_seen=row["first_seen"],
+            message_count=row["message_count"], trusted=row["trusted"],
+        )
+
+    async def names(
+        self, members: Iterable[tuple[int, int]]
+    ) -> dict[tuple[int, int], tuple[str, str | None]]:
+        """(chat_id, user_id) -> (first name, username) of several members, one statement."""
+        wanted = set(members)
+        if not wanted:
+            return {}
+        rows = await self._s.execute(
+            select(Member.chat_id, Member.user_id, Member.first_name, Member.username)
+            .where(tuple_(Member.chat_id, Member.user_id).in_(wanted)))
+        return {(int(c), int(u)): (str(name), username) for c, u, name, username in rows}
 
     async def set_status(
         self, chat_id: int, user_id: int, status: str, rights: dict[str, Any], now: datetime
     ) -> None:
-        row = await self._s.get(Member, (chat_id, user_id))
-        if row is None:
-            row = Member(chat_id=chat_id, user_id=user_id, first_seen=now, last_seen=now,
-                         message_count=0, trusted=False)
-            self._s.add(row)
-        row.status, row.rights, row.rights_checked_at = status, rights, now
-        await self._s.flush()
+        """One upsert (a member not seen yet is stored with this status)."""
+        table = Member.__table__
+        dialect = postgresql if self._s.get_bind().dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table).values(
+            chat_id=chat_id, user_id=user_id, first_name="", username=None, status=status,
+            rights=rights, rights_checked_at=now, first_seen=now, last_seen=now,
+            message_count=0, trusted=False,
+        ).on_conflict_do_update(
+            index_elements=[table.c.chat_id, table.c.user_id],
+            set_={"status": status, "rights": rights, "rights_checked_at": now},
+        )
+        loaded = await self._loaded(chat_id, user_id)
+        await self._s.execute(statement)
+        if loaded is not None:
+            for key, value in (("status", status), ("rights", rights),
+                               ("rights_checked_at", now)):
+                set_committed_value(loaded, key, value)
+
+    async def _loaded(self, chat_id: int, user_id: int) -> Member | None:
+        """Before a Core statement on a member: the session's pending changes are flushed
+        (as the ORM's autoflush would), and the member's row, if this session has it loaded,
+        is returned to be kept in step."""
+        if self._s.new or self._s.dirty or self._s.deleted:
+            await self._s.flush()
+        loaded = self._s.identity_map.get(self._s.identity_key(Member, (chat_id, user_id)))
+        return loaded if isinstance(loaded, Member) else None
 
     async def set_trusted(self, chat_id: int, user_id: int, trusted: bool, now: datetime) -> None:
         row = await self._s.get(Member, (chat_id, user_id))

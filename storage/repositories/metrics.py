@@ -87,9 +87,12 @@ class MetricsRepo:
             .where(Kudos.at >= since).order_by(Kudos.at.desc()).limit(limit))
         return [(int(c), int(m), str(a), str(t)) for c, m, a, t in rows]
 
-    async def count_kudos(self, chat_id: int, since: datetime) -> int:
-        query = select(func.count()).where(Kudos.chat_id == chat_id, Kudos.at >= since)
-        return int(await self._s.scalar(query) or 0)
+    async def nth_latest_kudos(self, chat_id: int, since: datetime, n: int) -> datetime | None:
+        """When the chat's ``n``-th most recent kudos since ``since`` was given (None: fewer
+        than ``n``). The chat stays at ``n`` or more until that one leaves the window."""
+        return await self._s.scalar(
+            select(Kudos.at).where(Kudos.chat_id == chat_id, Kudos.at >= since)
+            .order_by(Kudos.at.desc()).limit(1).offset(n - 1))
 
     async def forget_user(self, user_id: int) -> None:
         await self._s.execute(delete(Kudos).where(Kudos.author_id == user_id))

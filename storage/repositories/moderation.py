@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ModerationEvent, RecentMessage, SpamSample, Warning_
-from storage.repositories._upsert import insert_ignore
+from storage.repositories._upsert import insert_id, insert_ignore
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +91,12 @@ class EventsRepo:
         reasons: str, now: datetime, detail: dict[str, Any] | None = None, excerpt: str = "",
         dry_run: bool = False, by: int | None = None,
     ) -> int:
-        row = ModerationEvent(
+        return await insert_id(
+            self._s, ModerationEvent,
             chat_id=chat_id, user_id=user_id, message_id=message_id, action=action,
             reasons=reasons[:1000], detail=detail or {}, excerpt=excerpt[:300], dry_run=dry_run,
             by_user_id=by, at=now, logged=False,
         )
-        self._s.add(row)
-        await self._s.flush()
-        return row.id
 
     async def get(self, event_id: int) -> EventInfo | None:
         row = await self._s.get(ModerationEvent, event_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,20 @@ class OutboxEntry:
     ref_id: int | None
     status: str = "pending"
     result: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCall:
+    """A call to queue (see ``OutboxRepo.enqueue``)."""
+
+    chat_id: int
+    method: str
+    params: dict[str, Any]
+    created_at: datetime
+    not_before: datetime | None = None
+    dedupe_key: str | None = None
+    ref_kind: str | None = None
+    ref_id: int | None = None
 
 
 def _entry(row: OutboxItem) -> OutboxEntry:
@@ -66,6 +80,18 @@ class OutboxRepo:
              "not_before": now, "attempts": 0, "dedupe_key": key, "ref_kind": None,
              "ref_id": None, "created_at": now}
             for p, key in zip(params, dedupe_keys, strict=True)
+        ]
+        if values:
+            await self._s.execute(insert_ignore(self._s, OutboxItem), values)
+
+    async def enqueue_calls(self, calls: Sequence[OutboxCall]) -> None:
+        """Several calls in one statement, in order (an update's deletion, ban and notice)."""
+        values = [
+            {"chat_id": c.chat_id, "method": c.method, "params": c.params, "status": "pending",
+             "not_before": c.not_before or c.created_at, "attempts": 0,
+             "dedupe_key": c.dedupe_key, "ref_kind": c.ref_kind, "ref_id": c.ref_id,
+             "created_at": c.created_at}
+            for c in calls
         ]
         if values:
             await self._s.execute(insert_ignore(self._s, OutboxItem), values)

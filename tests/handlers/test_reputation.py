@@ -144,3 +144,42 @@ def test_days_helper_is_inclusive() -> None:
 
     assert _days("2026-02-27", "2026-03-01") == ["2026-02-27", "2026-02-28", "2026-03-01"]
     assert timedelta(days=1)
+
+
+async def test_praise_has_room_again_once_the_day_of_kudos_has_passed(play: Playground) -> None:
+    sandbox = play.sandbox
+    for n in range(6):
+        fan = await _member(play, f"Fan{n}")
+        sandbox.user_sends(play.group_id, fan, "Adoro il vostro caffè, è buonissimo! Grazie")
+    await play.deliver()
+    play.clock.advance(23 * 3600)  # still within the 24 hours of the five kudos
+    sandbox.user_sends(play.group_id, await _member(play, "Late"),
+                       "Adoro il vostro caffè, è buonissimo! Grazie")
+    await play.deliver()
+    play.clock.advance(3600 + 1)  # the five have left the window
+    sandbox.user_sends(play.group_id, await _member(play, "Next"),
+                       "Adoro il vostro caffè, è buonissimo! Grazie")
+    await play.deliver()
+    kudos = [c.params["text"] for c in _team(play) if c.params.get("message_thread_id") == 6]
+    assert len(kudos) == 6
+    assert kudos[-1].startswith("💚 Complimenti da Next")
+
+
+async def test_a_member_is_counted_active_once_a_day_and_again_after_forget(
+    play: Playground,
+) -> None:
+    sandbox, member = play.sandbox, play.people.member
+    sandbox.user_sends(play.group_id, member, "buongiorno a tutti")
+    said = sandbox.user_sends(play.group_id, member, "che bella giornata oggi")
+    await play.deliver()
+    sandbox.user_sends(play.group_id, play.people.admin, "/forget", reply_to=said["message_id"])
+    await play.deliver()
+    sandbox.user_sends(play.group_id, member, "eccomi di nuovo")  # stored again
+    await play.deliver()
+    play.clock.advance(24 * 3600)
+    sandbox.user_sends(play.group_id, member, "buongiorno anche oggi")
+    await play.deliver()
+    async with session_scope(play.runtime.services.sessions) as s:
+        series = await MetricsRepo(s).series("2026-03-02", "2026-03-03", play.group_id)
+    # the first day: the member and the admin who sent /forget
+    assert [series[day]["active"] for day in ("2026-03-02", "2026-03-03")] == [2, 1]
