@@ -50,7 +50,7 @@ async def test_telegram_unreachable_at_start_is_retried(
         bot.terminate()
         _, stderr = await bot.communicate()
     text = stderr.decode()
-    assert bot.returncode == 0, text[-2000:]
+    assert await bot.wait() == 0, text[-2000:]
     assert text.count("Telegram did not answer at start") == 2
     assert "started as @" in text
     assert TOKEN not in text
