@@ -65,6 +65,11 @@ class SlidingWindow:
         self._in_flight -= 1  # failed calls count too: Telegram may have seen them
         self._stamps.append(time.monotonic())
 
+    def busy(self) -> bool:
+        """Something in flight or counted in the current window."""
+        now = time.monotonic()
+        return self._in_flight > 0 or any(t > now - self._period for t in self._stamps)
+
     def record(self, stamp: float) -> None:
         """A call made at ``stamp`` (monotonic) elsewhere; stamps are recorded oldest first."""
         self._stamps.append(stamp)
@@ -83,7 +88,7 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
         self._overall = SlidingWindow(overall_per_second, 1, margin=0.1)
         self._other = AsyncLimiter(other_per_second, 1)
         self._group_rate, self._group_period = group_per_minute, group_period
-        self._groups: dict[int | str, SlidingWindow] = {}
+        self._groups: dict[str, SlidingWindow] = {}
         self.gate: Callable[[], bool] = lambda: True
 
     async def initialize(self) -> None:
@@ -103,12 +108,13 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
         return None
 
     def _group(self, chat_id: int | str) -> SlidingWindow:
-        limiter = self._groups.get(chat_id)
+        key = str(chat_id)  # -100123 and "-100123" are one group (the seed has ints)
+        limiter = self._groups.get(key)
         if limiter is None:
             if len(self._groups) > 10_000:
-                self._groups.clear()
-            limiter = self._groups[chat_id] = SlidingWindow(self._group_rate, self._group_period,
-                                                             margin=1.0)
+                self._groups = {k: w for k, w in self._groups.items() if w.busy()}
+            limiter = self._groups[key] = SlidingWindow(self._group_rate, self._group_period,
+                                                        margin=1.0)
         return limiter
 
     async def process_request(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import ChatMember, ChatMemberAdministrator, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 
 from bot.context import BotContext
 from bot.notices import team_language
@@ -52,12 +53,23 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
 
 
 async def fetch_admins(context: BotContext, chat_id: int) -> list[ChatMember]:
-    """The chat's administrators from Telegram (empty if Telegram refuses)."""
-    try:
-        return list(await context.bot.get_chat_administrators(chat_id))
-    except TelegramError as exc:
-        log.info("could not list admins of %s: %s", chat_id, exc)
-        return []
+    """The chat's administrators from Telegram (empty if Telegram refuses).
+
+    A network hiccup is retried (three tries, 0.5 and 1 s apart): an empty answer leaves the
+    admin cache without the chat's owner until the next promotion or refresh.
+    """
+    for delay in (0.5, 1.0, None):
+        try:
+            return list(await context.bot.get_chat_administrators(chat_id))
+        except NetworkError as exc:  # timeouts included
+            if delay is None:
+                log.warning("could not list admins of %s: %s", chat_id, exc)
+                return []
+            await asyncio.sleep(delay)
+        except TelegramError as exc:
+            log.info("could not list admins of %s: %s", chat_id, exc)
+            return []
+    return []
 
 
 async def store_admins(chat_id: int, admins: list[ChatMember]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.ratelimit import SlidingWindow
+from bot.ratelimit import BudgetRateLimiter, SlidingWindow
 
 
 def _most_in_window(times: list[float], window: float) -> int:
@@ -44,3 +44,23 @@ async def test_a_call_in_flight_holds_its_slot() -> None:
 
     await asyncio.gather(post("a", 0.2), post("b", 0.0))
     assert order == ["a in", "a out", "b in", "b out"]
+
+
+async def test_a_group_is_one_budget_whether_its_id_is_a_number_or_text() -> None:
+    """The new leader seeds budgets with the ids the database has (numbers); a row may carry
+    the id as text. Both must spend the same group's 20 a minute."""
+    limiter = BudgetRateLimiter(group_per_minute=2, group_period=30)
+    limiter.seed([(-100, 1.0)])
+    sent: list[object] = []
+
+    async def call(chat: object) -> bool:
+        sent.append(chat)
+        return True
+
+    assert await limiter.process_request(call, ("-100",), {}, "sendMessage",
+                                         {"chat_id": "-100"}, None)
+    third = asyncio.ensure_future(limiter.process_request(
+        call, (-100,), {}, "sendMessage", {"chat_id": -100}, None))
+    await asyncio.sleep(0.2)
+    assert not third.done() and sent == ["-100"]  # the seeded post and this one: 2 of 2
+    third.cancel()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from bot.playground import Playground
+from bot.sandbox.faults import Fault
 from storage.db import session_scope
 from storage.repositories.chats import ChatInfo, ChatsRepo
 from storage.repositories.members import MembersRepo
@@ -30,6 +31,21 @@ async def test_bot_added_as_admin_is_recorded_with_rights_and_team_told(play: Pl
                 if c.params["chat_id"] == play.team_chat_id]
     assert "Nuovo gruppo" in notice.params["text"]
     assert "permessi di amministratore" in notice.params["text"]  # it asks for the missing right
+
+
+async def test_admin_list_lost_on_the_wire_is_asked_again(play: Playground) -> None:
+    """The bot made admin: Telegram's list of admins fills the admin cache (the owner's row).
+    A dropped connection on that call is retried, not taken for an empty list."""
+    sandbox = play.sandbox
+    group = sandbox.add_group("Gruppo instabile", owner_id=play.people.owner)
+    sandbox.faults.fail_next("getChatAdministrators", times=2,
+                             error=Fault.connection_reset())
+    sandbox.add_bot_to(group, "administrator", by_user_id=play.people.owner)
+    await play.deliver()
+    assert len(sandbox.calls_of("getChatAdministrators")) == 3
+    async with session_scope(play.runtime.services.sessions) as s:
+        owner = await MembersRepo(s).get(group, play.people.owner)
+    assert owner is not None and owner.status == "creator" and owner.is_admin
 
 
 async def test_bot_kicked_marks_chat_inactive(play: Playground) -> None:
