@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +43,21 @@ def current_uow() -> UnitOfWork:
 
 def maybe_uow() -> UnitOfWork | None:
     return _current.get()
+
+
+T = TypeVar("T")
+
+
+def once_per_update(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the current update's scratch under ``key`` (computed every
+    time outside an update)."""
+    uow = maybe_uow()
+    if uow is None:
+        return compute()
+    if key not in uow.scratch:
+        uow.scratch[key] = compute()
+    kept: T = uow.scratch[key]
+    return kept
 
 
 @asynccontextmanager
