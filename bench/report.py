@@ -73,8 +73,11 @@ def print_tables(result: dict[str, Any]) -> None:
     print(f"\nraid: {raid['joins']} joins + {raid['messages']} spam: clean after "
           f"{raid['clean_after_s']} s (sandbox time), {raid['spam_left']} left; "
           f"{raid['api_calls']} API calls, {raid['deletion_calls']} deletion calls "
-          f"({raid['deletion_calls_per_100']} per 100), {raid['bot_messages_in_group']} bot "
-          f"messages in the group\n  calls: {raid['calls_by_method']}")
+          f"({raid['deletion_calls_per_100']} per 100 raid messages, joins included; "
+          f"{raid['deletion_calls_per_100_spam']} per 100 spam), "
+          f"{raid['bot_messages_in_group']} bot messages in the group; "
+          f"{raid['updates_handled_when_clean']} of {raid['updates_handled']} updates handled "
+          f"by then\n  calls: {raid['calls_by_method']}")
     mem = result["memory"]
     print(f"\nmemory (own process, sandbox included): {mem['chats']} chats, "
           f"{mem['members']:,} members, {mem['faq_entries']:,} FAQ: RSS before "

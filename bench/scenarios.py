@@ -67,15 +67,21 @@ async def raid(plan: Plan, directory: Path, seed: int) -> dict[str, Any]:
                     for n, text in enumerate(raid_spam(plan.raid_messages,
                                                        blocklist_terms(plan.terms), seed))]
             clean_at = await _wait_clean(world, group, spam, timeout=120.0)
+            handled_when_clean = len(world.done)
+            await _wait_idle(world, timeout=180.0)  # every call the raid costs is counted
         calls = [c for c in sandbox.calls if c.method != "getUpdates"]
         deletions = [c for c in calls if c.method in ("deleteMessage", "deleteMessages")]
         posted = [c for c in calls if c.method == "sendMessage" and c.ok
                   and int(str(c.params.get("chat_id"))) == group]
         left = sum(1 for m in spam if not sandbox.message(group, m).deleted)
+        brought = plan.raid_joins + len(spam)  # each join is a service message in the chat
         return {"joins": plan.raid_joins, "messages": plan.raid_messages,
                 "clean_after_s": None if clean_at is None else round(clean_at - began, 2),
-                "spam_left": left, "api_calls": len(calls), "deletion_calls": len(deletions),
-                "deletion_calls_per_100": round(100 * len(deletions) / len(spam), 2),
+                "updates_handled_when_clean": handled_when_clean,
+                "updates_handled": len(world.done), "spam_left": left,
+                "api_calls": len(calls), "deletion_calls": len(deletions),
+                "deletion_calls_per_100": round(100 * len(deletions) / brought, 2),
+                "deletion_calls_per_100_spam": round(100 * len(deletions) / len(spam), 2),
                 "bot_messages_in_group": len(posted),
                 "calls_by_method": _by_method(calls)}
     finally:
@@ -83,17 +89,34 @@ async def raid(plan: Plan, directory: Path, seed: int) -> dict[str, Any]:
 
 
 async def _wait_clean(world: Any, group: int, spam: Sequence[int], timeout: float) -> float | None:
-    """Sandbox time of the deletion that removed the last spam message (None: never clean)."""
+    """Sandbox time at which the last spam message disappeared (None: never clean), by
+    whichever call removed it: a deletion, or a ban (in a supergroup Telegram deletes a
+    banned member's messages with them)."""
+    import asyncio
+
+    deadline = time.perf_counter() + timeout
+    messages = [world.sandbox.message(group, m) for m in spam]
+    while time.perf_counter() < deadline:
+        messages = [m for m in messages if not m.deleted]  # cheap: this shares the CPU
+        if not messages:
+            gone: list[float] = [world.sandbox.message(group, m).deleted_at for m in spam]
+            return max(gone)
+        await asyncio.sleep(0.05)
+    return None
+
+
+async def _wait_idle(world: Any, timeout: float) -> None:
+    """Until nothing is left to handle or send (the raid's updates after the chat is clean
+    still cost calls: deletions of messages already gone with their senders' bans)."""
     import asyncio
 
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        if all(world.sandbox.message(group, m).deleted for m in spam):
-            done = [c.at for c in world.sandbox.calls
-                    if c.method in ("deleteMessage", "deleteMessages") and c.ok]
-            return max(done) if done else None
-        await asyncio.sleep(0.05)
-    return None
+        health = await world.runtime.health("all")
+        fetched = not world.sandbox.pending  # nothing left for the bot to fetch either
+        if fetched and health["inbox_pending"] == 0 and health["outbox_pending"] == 0:
+            return
+        await asyncio.sleep(0.2)
 
 
 def _by_method(calls: Sequence[Any]) -> dict[str, int]:

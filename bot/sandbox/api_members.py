@@ -78,8 +78,8 @@ def ban_chat_member(world: World, params: Params) -> bool:
     chat, user_id = _moderated(world, params, supergroup_only=False)
     if chat.type != "group" or params.get_bool("revoke_messages"):
         for message in chat.messages.values():
-            if message.sender_id == user_id:
-                message.deleted = True
+            if message.sender_id == user_id and not message.deleted:
+                message.deleted, message.deleted_at = True, world.now_float()
     _change(world, chat, Member(user_id, "kicked", until_date=_until(world, params)))
     return True
 

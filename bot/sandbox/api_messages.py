@@ -132,7 +132,7 @@ def delete_message(world: World, params: Params) -> bool:
         raise bad_request("message to delete not found")
     if not can_delete(world, chat, message):
         raise bad_request("message can't be deleted")
-    message.deleted = True
+    message.deleted, message.deleted_at = True, world.now_float()
     return True
 
 
@@ -149,7 +149,8 @@ def delete_messages(world: World, params: Params) -> bool:
     if found and not deletable:
         raise bad_request("message can't be deleted")
     for message in deletable:
-        message.deleted = True
+        if not message.deleted:
+            message.deleted, message.deleted_at = True, world.now_float()
     return True
 
 

@@ -173,6 +173,7 @@ class StoredMessage:
     is_topic_message: bool = False
     reply_markup: JsonDict | None = None
     deleted: bool = False
+    deleted_at: float | None = None  # sandbox time (benchmarks: when the chat became clean)
     edit_date: int | None = None
     extra: JsonDict = field(default_factory=dict)
 
