@@ -20,7 +20,7 @@ from bot.faq_service import FaqService
 from bot.leader import CHECK_EVERY_S, Leadership
 from bot.maintenance import Maintenance
 from bot.moderation_service import ModerationService
-from bot.outbox import OutboxSender
+from bot.outbox import HOLD_RECHECK_S, OutboxSender
 from bot.policy_loader import load_policy
 from bot.poller import Poller
 from bot.ratelimit import POSTING, BudgetRateLimiter
@@ -211,6 +211,9 @@ class Runtime:
                 log.exception("outbox round failed; retrying")
             wait = await self.sender.next_due_in()
             timeout = 5.0 if wait is None else min(max(wait, 0.05), 5.0)
+            if self.sender.holding:  # a raid's deletions are filling a batch: every update
+                await asyncio.sleep(min(timeout, HOLD_RECHECK_S))  # pokes; look 10x a second
+                continue
             await wait_event(event, timeout)
 
     async def _take_over(self) -> None:

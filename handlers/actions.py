@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.outbox import GATHER
 from bot.unit_of_work import UnitOfWork, current_uow
 from storage.repositories.outbox import OutboxCall, OutboxRepo
 
@@ -112,13 +113,18 @@ async def edit_message(
     await _enqueue(chat_id, "editMessageText", params)
 
 
-async def delete_messages(chat_id: int, message_ids: Sequence[int]) -> None:
-    """One row per message; the sender batches them into deleteMessages (100 ids a call)."""
+async def delete_messages(chat_id: int, message_ids: Sequence[int], *,
+                          raid: bool = False) -> None:
+    """One row per message; the sender batches them into deleteMessages (100 ids a call).
+
+    ``raid``: the chat is under a raid, so these may wait a moment to leave in a full batch
+    (`bot.outbox.GATHER`)."""
     uow = current_uow()
     keys = [_dedupe_key(uow, "deleteMessage") for _ in message_ids]
+    ref_kind = GATHER if raid else None
     _queue(uow).extend(
         OutboxCall(chat_id, "deleteMessage", {"chat_id": chat_id, "message_id": m}, uow.now,
-                   dedupe_key=key)
+                   dedupe_key=key, ref_kind=ref_kind)
         for m, key in zip(message_ids, keys, strict=True))
 
 

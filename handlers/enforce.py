@@ -40,9 +40,10 @@ class Target:
 
 async def enforce(
     target: Target, decision: Decision, rules: Moderation, lang: str, *, dry_run: bool,
-    by: int | None = None, notify: bool = True,
+    by: int | None = None, notify: bool = True, raid: bool = False,
 ) -> int:
-    """Record and (unless dry run) execute; returns the audit event id."""
+    """Record and (unless dry run) execute; returns the audit event id. ``raid``: the chat
+    is under a raid (its deletions may wait to leave in full batches)."""
     uow = current_uow()
     action, duration = decision.action, decision.duration_s
     reason = decision.summary
@@ -63,15 +64,17 @@ async def enforce(
     )
     if dry_run:
         return event_id
-    if decision.delete and target.message_id is not None:
-        await actions.delete_messages(target.chat_id, [target.message_id])
-    await _restrict(target, action, duration)
+    deleted = target.message_id if decision.delete else None
+    if deleted is not None:
+        await actions.delete_messages(target.chat_id, [deleted], raid=raid)
+    await _restrict(target, action, duration, deleted=deleted, raid=raid)
     if notify and action in ("warn", "mute", "ban", "kick") and (decision.warn or by is None):
         await _notice(target, action, duration, reason, lang, count, rules, event_id)
     return event_id
 
 
-async def _restrict(target: Target, action: str, duration: int | None) -> None:
+async def _restrict(target: Target, action: str, duration: int | None, *,
+                   deleted: int | None = None, raid: bool = False) -> None:
     uow = current_uow()
     until = uow.now + timedelta(seconds=duration) if duration else None
     if target.user_id is None:
@@ -82,18 +85,21 @@ async def _restrict(target: Target, action: str, duration: int | None) -> None:
         await actions.restrict(target.chat_id, target.user_id, until=until, permissions=MUTED)
     elif action in ("ban", "kick"):
         await actions.ban(target.chat_id, target.user_id, until=until if action == "ban" else None)
-        await clean_up_after(target.chat_id, target.user_id)
+        await clean_up_after(target.chat_id, target.user_id, deleted=deleted, raid=raid)
         if action == "kick":
             await actions.unban(target.chat_id, target.user_id)
 
 
-async def clean_up_after(chat_id: int, user_id: int) -> None:
-    """Delete a removed member's recent messages (batched by the outbox, 100 ids a call)."""
+async def clean_up_after(chat_id: int, user_id: int, *, deleted: int | None = None,
+                         raid: bool = False) -> None:
+    """Delete a removed member's recent messages (batched by the outbox, 100 ids a call),
+    but for ``deleted``, the one this decision already deletes."""
     uow = current_uow()
     ids = await RecentMessagesRepo(uow.session).of_user(chat_id, user_id,
                                                         uow.now - CLEANUP_WINDOW)
+    ids = [i for i in ids if i != deleted]
     if ids:
-        await actions.delete_messages(chat_id, ids)
+        await actions.delete_messages(chat_id, ids, raid=raid)
 
 
 async def _notice(target: Target, action: str, duration: int | None, reason: str, lang: str,

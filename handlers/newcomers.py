@@ -65,7 +65,7 @@ async def on_join(update: Update, context: BotContext) -> None:
         until = uow.now + timedelta(seconds=rules.raid.duration)
         for user in humans:
             await actions.restrict(chat_id, user.id, until=until, permissions=MUTED)
-        await actions.delete_messages(chat_id, [message.message_id])
+        await actions.delete_messages(chat_id, [message.message_id], raid=True)
         return
     if rules.new_members.verify != "none":
         await _ask_to_verify(context, chat_id, humans, rules, message.message_thread_id)

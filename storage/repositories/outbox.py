@@ -25,6 +25,7 @@ class OutboxEntry:
     ref_id: int | None
     status: str = "pending"
     result: dict[str, Any] | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class OutboxCall:
 def _entry(row: OutboxItem) -> OutboxEntry:
     return OutboxEntry(
         row.id, row.chat_id, row.method, dict(row.params), row.attempts, row.ref_kind,
-        row.ref_id, row.status, row.result,
+        row.ref_id, row.status, row.result, row.created_at,
     )
 
 

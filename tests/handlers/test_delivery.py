@@ -10,13 +10,20 @@ import pytest
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.outbox import DELETE_BURST_CALLS, DELETE_WINDOW_S
+from bot.outbox import (
+    DELETE_BATCH,
+    DELETE_BURST_CALLS,
+    DELETE_WINDOW_S,
+    GATHER,
+    GATHER_MAX_S,
+    GATHER_QUIET_S,
+)
 from bot.playground import Playground
 from bot.sandbox import Fault
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
 from storage.repositories.inbox import InboxRepo
-from storage.repositories.outbox import OutboxRepo
+from storage.repositories.outbox import OutboxCall, OutboxRepo
 
 
 def _sends_to(play: Playground, chat_id: int, ok: bool = True) -> list[str]:
@@ -133,3 +140,119 @@ async def test_a_burst_of_deletions_leaves_in_full_batches(play: Playground) -> 
     batched = [c for c in sandbox.calls if c.method == "deleteMessages"]
     assert len(batched) == 1 and sorted(batched[0].params["message_ids"]) == sorted(rest)
     assert all(sandbox.message(play.group_id, m).deleted for m in ids)
+
+
+async def _queue_raid_deletions(play: Playground, message_ids: list[int]) -> None:
+    now = play.clock.now()
+    async with session_scope(play.runtime.services.sessions) as session:
+        await OutboxRepo(session).enqueue_calls([
+            OutboxCall(play.group_id, "deleteMessage",
+                       {"chat_id": play.group_id, "message_id": m}, now, ref_kind=GATHER)
+            for m in message_ids])
+
+
+def _deletion_batches(play: Playground) -> list[list[int]]:
+    return [sorted(c.params.get("message_ids") or [c.params["message_id"]])
+            for c in play.sandbox.calls if c.method in ("deleteMessage", "deleteMessages")]
+
+
+async def test_raid_deletions_wait_for_a_full_batch_or_a_pause(play: Playground) -> None:
+    """Under a raid the very first deletions already gather: a full batch leaves at once,
+    the rest once the chat's deletions pause for GATHER_QUIET_S."""
+    sandbox, sender = play.sandbox, play.runtime.sender
+    ids = [sandbox.user_sends(play.group_id, play.people.member, f"raid {n}")["message_id"]
+           for n in range(DELETE_BATCH + 30)]
+    sandbox.clear_calls()
+    await _queue_raid_deletions(play, ids[:30])
+    await sender.flush()
+    assert _deletion_batches(play) == [] and sender.holding
+    play.clock.advance(GATHER_QUIET_S / 2)  # more arrive before the pause: still gathering
+    await _queue_raid_deletions(play, ids[30:])
+    await sender.flush()
+    assert _deletion_batches(play) == [sorted(ids[:DELETE_BATCH])]  # a full batch goes
+    play.clock.advance(GATHER_QUIET_S / 2)
+    await sender.flush()
+    assert len(_deletion_batches(play)) == 1  # the last 30 arrived less than a pause ago
+    play.clock.advance(GATHER_QUIET_S / 2)
+    await sender.flush()
+    assert _deletion_batches(play) == [sorted(ids[:DELETE_BATCH]), sorted(ids[DELETE_BATCH:])]
+    assert all(sandbox.message(play.group_id, m).deleted for m in ids)
+
+
+async def test_raid_deletions_that_keep_coming_wait_at_most_gather_max(
+        play: Playground) -> None:
+    sandbox, sender = play.sandbox, play.runtime.sender
+    ids = [sandbox.user_sends(play.group_id, play.people.member, f"raid {n}")["message_id"]
+           for n in range(80)]
+    sandbox.clear_calls()
+    step = GATHER_QUIET_S * 0.8  # never a pause long enough
+    waited = 0.0
+    for chunk in range(0, 80, 4):
+        await _queue_raid_deletions(play, ids[chunk:chunk + 4])
+        await sender.flush()
+        if _deletion_batches(play):
+            break
+        play.clock.advance(step)
+        waited += step
+    assert GATHER_MAX_S - step <= waited <= GATHER_MAX_S + step
+    [first] = _deletion_batches(play)
+    assert first == sorted(first) and first[0] == ids[0]
+
+
+async def test_a_chats_deletions_never_wait_behind_its_other_calls(
+        play: Playground) -> None:
+    """Deletions and the chat's other calls (bans, restrictions) go in separate lanes: while
+    the chat's other calls are being sent (a raid's hundreds of bans), a new deletion goes."""
+    sandbox, sender = play.sandbox, play.runtime.sender
+    spam = sandbox.user_sends(play.group_id, play.people.member, "to delete")["message_id"]
+    await play.deliver()
+    sandbox.clear_calls()
+    now = play.clock.now()
+    async with session_scope(play.runtime.services.sessions) as session:
+        await OutboxRepo(session).enqueue_calls([OutboxCall(
+            play.group_id, "banChatMember", {"chat_id": play.group_id, "user_id": 42}, now)])
+    busy = (play.group_id, False)  # the chat's other lane, as while its bans are going out
+    sender._sending.add(busy)
+    await _queue_deletions(play, [spam])
+    assert await sender.flush() == 1  # the deletion: the ban is left to its own lane
+    assert sandbox.message(play.group_id, spam).deleted
+    assert not sandbox.calls_of("banChatMember")
+    sender._sending.discard(busy)
+    await sender.flush()
+    assert [c.params["user_id"] for c in sandbox.calls_of("banChatMember")] == [42]
+
+
+async def test_calls_about_one_member_keep_their_order_and_others_go_on(
+        play: Playground) -> None:
+    """A chat's calls about different members go side by side; those about one member keep
+    their order: a restriction that fails holds back that member's ban, nobody else's."""
+    sandbox, sender = play.sandbox, play.runtime.sender
+    users = [sandbox.add_user(f"Joiner{n}")["id"] for n in range(3)]
+    for user in users:
+        sandbox.user_joins(play.group_id, user)
+    await play.deliver()
+    sandbox.clear_calls()
+    sandbox.faults.fail_next("restrictChatMember", error=Fault.server_error(502),
+                             chat_id=play.group_id)
+    now = play.clock.now()
+    calls = []
+    for user in users:
+        calls += [OutboxCall(play.group_id, "restrictChatMember",
+                             {"chat_id": play.group_id, "user_id": user,
+                              "permissions": {"can_send_messages": False}}, now),
+                  OutboxCall(play.group_id, "banChatMember",
+                             {"chat_id": play.group_id, "user_id": user}, now)]
+    async with session_scope(play.runtime.services.sessions) as session:
+        await OutboxRepo(session).enqueue_calls(calls)
+    await sender.flush()
+    [failed] = [c.params["user_id"] for c in sandbox.calls if not c.ok]
+    others = [u for u in users if u != failed]
+    done = [(c.method, c.params["user_id"]) for c in sandbox.calls if c.ok]
+    assert sorted(done) == sorted((m, u) for u in others
+                                  for m in ("restrictChatMember", "banChatMember"))
+    for user in others:
+        assert done.index(("restrictChatMember", user)) < done.index(("banChatMember", user))
+    play.clock.advance(5)  # the failed restriction is retried, then the ban follows it
+    await play.runtime.deliver()
+    methods = [c.method for c in sandbox.calls if c.ok and c.params.get("user_id") == failed]
+    assert methods == ["restrictChatMember", "banChatMember"]
