@@ -62,7 +62,7 @@ class RuleResult:
 
     Attributes:
         name: the check ("blocklist", "regex", "links", "invite", "lock", "as_channel",
-            "custom_emoji", "flood", "repeat", "spam", "quiet_period").
+            "custom_emoji", "flood", "repeat", "spam", "quiet_period", "cas", "raid").
         detail: what it saw, already formatted for humans ('"truffa"', "7/10s", "0.93").
         action: the policy-file action ("delete", "delete_and_warn", "mute", "review", ...).
         duration_s: restriction length for mute/ban; None means the action's default.

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bot.outbox import GATHER
 from bot.playground import Playground
 from storage.db import session_scope
+from storage.models import ModerationEvent, OutboxItem
 from storage.repositories.moderation import EventsRepo
 
 
@@ -93,3 +97,30 @@ async def test_raid_is_cleaned_without_the_bot_flooding_the_group(play: Playgrou
         counts = await EventsRepo(s).count_by_action(play.group_id, play.clock.now().replace(
             year=2000))
     assert sum(counts.values()) == 1000
+    async with session_scope(play.runtime.services.sessions) as s:
+        rows = (await s.execute(select(OutboxItem.params, OutboxItem.ref_kind)
+                                .where(OutboxItem.method == "deleteMessage"))).all()
+    gathered = {params["message_id"] for params, kind in rows if kind == GATHER}
+    assert set(spam) <= gathered  # raid deletions may wait to fill their batches
+
+
+async def test_during_a_raid_a_newcomer_is_banned_on_the_first_removed_message(
+        play: Playground) -> None:
+    """'truffa' alone only deletes; from someone who joined for the raid it bans at once,
+    with a reason that says why. A long-standing member only loses the line."""
+    sandbox, member = play.sandbox, play.people.member
+    raiders = [sandbox.add_user(f"Raider{n}")["id"] for n in range(20)]
+    for user in raiders:
+        sandbox.user_joins(play.group_id, user)
+    # sent before the bot has restricted the newcomers (their joins are still queued)
+    sandbox.user_sends(play.group_id, raiders[-1], "che truffa questo gruppo")
+    sandbox.user_sends(play.group_id, member, "che truffa questo gruppo")
+    await play.deliver()
+    banned = [c.params["user_id"] for c in sandbox.calls_of("banChatMember") if c.ok]
+    assert banned == [raiders[-1]]
+    async with session_scope(play.runtime.services.sessions) as s:
+        events = (await s.execute(select(ModerationEvent.user_id, ModerationEvent.action,
+                                         ModerationEvent.reasons)
+                                  .order_by(ModerationEvent.id))).all()
+    assert [(u, a) for u, a, _ in events[-2:]] == [(raiders[-1], "ban"), (member, "delete")]
+    assert 'raid:joined during a raid' in events[-2][2]
