@@ -98,6 +98,7 @@ class OutboxSender:
         self._bot = bot
         self._limit = asyncio.Semaphore(parallel_chats)
         self._deletions: dict[int, deque[float]] = {}  # chat -> times of its last calls
+        self._gathering: dict[int, float] = {}  # chat -> since when its deletions are held
         self._held_until: float | None = None
         self._chats = TaskSet()
         self._sending: set[tuple[int, bool]] = set()  # (chat, deletions lane) being sent
@@ -226,9 +227,15 @@ class OutboxSender:
             until_wall = min(max(gathered) + timedelta(seconds=GATHER_QUIET_S),
                              min(gathered) + timedelta(seconds=GATHER_MAX_S))
             left = (until_wall - wall).total_seconds()
-            if left <= 0:
+            # rows were stamped by whichever worker handled the update: whatever that clock
+            # says, this process never holds a chat's deletions longer than GATHER_MAX_S
+            if len(self._gathering) > 10_000:
+                self._gathering.clear()
+            first = self._gathering.setdefault(head.chat_id, now)
+            if left <= 0 or now - first >= GATHER_MAX_S:
+                self._gathering.pop(head.chat_id, None)
                 return False
-            self._hold_until(now + left)
+            self._hold_until(now + min(left, GATHER_QUIET_S))
             return True
         calls = self._deletions.get(head.chat_id)
         if not calls or len(calls) < DELETE_BURST_CALLS or now - calls[0] >= DELETE_WINDOW_S:
@@ -265,6 +272,7 @@ class OutboxSender:
             return await self._failed(batch, exc)
         if head.method == "deleteMessage":
             self._deleted(head.chat_id)
+            self._gathering.pop(head.chat_id, None)
         result = _plain(result)
         if head.method in REPEATABLE and not any(e.ref_kind in SENT_HOOKS for e in batch):
             sent.append((batch, result if isinstance(result, dict) else {"ok": result}))
