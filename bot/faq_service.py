@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.heap import release_freed_memory
 from bot.services import Services
 from policies.embedding import Vector
 from policies.faq import FaqIndex, FaqMatch
@@ -68,6 +69,7 @@ class FaqService:
                 async with session_scope(services.sessions) as session:
                     await FaqRepo(session).add_vectors(fresh)
             self._index = index
+            release_freed_memory()
             log.info("FAQ index: %d entries (semantic %s)", index.size,
                      "on" if index.semantic else "off")
 
