@@ -192,17 +192,26 @@ class OutboxSender:
     async def _send_run(self, run: list[list[OutboxEntry]], hold: bool,
                         sent: list[tuple[Sequence[OutboxEntry], Any]]) -> bool:
         held = False
-        for batch in run:
+        for n, batch in enumerate(run):
             if not self._may_send():
                 break  # no longer leading: the new leader sends the rest
             if hold and self._hold(batch):
                 held = True
                 continue  # deletions only: the chat's other rows need not wait for them
             if not await self._deliver(batch, sent):
+                await self._wait_behind(batch[0], run[n + 1:])
                 break  # keep the order: this run's later rows wait for this one
             if len(sent) >= RECORD_EVERY:
                 await self._record_sent(sent)
         return held
+
+    async def _wait_behind(self, ahead: OutboxEntry, later: list[list[OutboxEntry]]) -> None:
+        """A row to be retried later holds back the rest of its run at the next rounds too
+        (a kick's unban must not reach Telegram before its ban)."""
+        if later:
+            async with session_scope(self._services.sessions) as session:
+                await OutboxRepo(session).wait_behind([e.id for b in later for e in b],
+                                                      ahead.id)
 
     async def _record_sent(self, sent: list[tuple[Sequence[OutboxEntry], Any]]) -> None:
         """Record several delivered calls in one transaction (see REPEATABLE)."""

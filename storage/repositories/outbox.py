@@ -158,6 +158,19 @@ class OutboxRepo:
                     attempts=OutboxItem.attempts + 1)
         )
 
+    async def wait_behind(self, item_ids: list[int], ahead: int) -> None:
+        """Pending rows ``item_ids`` become due no sooner than row ``ahead`` (retried later):
+        the calls that must follow it keep following it."""
+        if not item_ids:
+            return
+        due_at = select(OutboxItem.not_before).where(OutboxItem.id == ahead).scalar_subquery()
+        await self._s.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id.in_(item_ids), OutboxItem.status == "pending",
+                   OutboxItem.not_before < due_at)
+            .values(not_before=due_at)
+        )
+
     async def mark_failed(self, item_id: int, error: str) -> None:
         await self._s.execute(
             update(OutboxItem)

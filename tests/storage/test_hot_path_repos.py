@@ -88,6 +88,23 @@ async def test_enqueue_calls_keeps_order_and_ignores_replayed_keys(engine: Async
             "deleteMessage", "banChatMember"]  # the notice is not due yet
 
 
+async def test_rows_wait_behind_a_row_retried_later(engine: AsyncEngine) -> None:
+    sessions = make_session_factory(engine)
+    retry_at = NOW + timedelta(seconds=30)
+    calls = [OutboxCall(-1, method, {"chat_id": -1, "user_id": 9}, NOW)
+             for method in ("banChatMember", "unbanChatMember", "restrictChatMember")]
+    async with session_scope(sessions) as s:
+        await OutboxRepo(s).enqueue_calls(calls)
+        ban, unban, _ = await OutboxRepo(s).due(NOW)
+        await OutboxRepo(s).retry_later(ban.id, retry_at, "502")
+        await OutboxRepo(s).wait_behind([unban.id], ban.id)
+        await OutboxRepo(s).wait_behind([], ban.id)
+    async with session_scope(sessions) as s:
+        assert [e.method for e in await OutboxRepo(s).due(NOW)] == ["restrictChatMember"]
+        assert [e.method for e in await OutboxRepo(s).due(retry_at)] == [
+            "banChatMember", "unbanChatMember", "restrictChatMember"]  # in their order
+
+
 async def test_answer_history_counts_the_asker_and_finds_the_entry_cooldown(
     engine: AsyncEngine,
 ) -> None:
