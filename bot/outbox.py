@@ -284,16 +284,15 @@ class OutboxSender:
             self._gathering.pop(head.chat_id, None)
         result = _plain(result)
         if head.method in REPEATABLE and not any(e.ref_kind in SENT_HOOKS for e in batch):
-            sent.append((batch, result if isinstance(result, dict) else {"ok": result}))
+            sent.append((batch, _stored(result)))
         else:
             await self._record(batch, result)
         return True
 
     async def _record(self, batch: Sequence[OutboxEntry], result: Any) -> None:
         now = self._services.clock.now()
-        stored = result if isinstance(result, dict) else {"ok": result}
         async with session_scope(self._services.sessions) as session:
-            await OutboxRepo(session).mark_sent_many([e.id for e in batch], stored, now)
+            await OutboxRepo(session).mark_sent_many([e.id for e in batch], _stored(result), now)
             for entry in batch:
                 hook = SENT_HOOKS.get(entry.ref_kind or "")
                 if hook is not None:
@@ -421,6 +420,11 @@ def _with_files(params: dict[str, Any]) -> dict[str, Any]:
 
 def _seconds(value: float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _stored(result: Any) -> dict[str, Any]:
+    """A call's answer as the outbox row keeps it (a bare True becomes {"ok": True})."""
+    return result if isinstance(result, dict) else {"ok": result}
 
 
 def _plain(result: Any) -> Any:

@@ -17,9 +17,9 @@ from handlers.escalation import new_case
 from handlers.members import member_of
 from handlers.newcomers import announce_raid
 from handlers.views import SERVICE_USER_IDS, message_view
-from policies.moderation import Decision, MemberHistory, RuleResult
+from policies.moderation import MemberHistory
 from policies.moderation.flood import flood_key
-from policies.schema import Moderation
+from policies.moderation.raid import during_raid
 from storage.repositories.moderation import RecentMessagesRepo
 
 
@@ -57,10 +57,8 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     )
     now = uow.now
     raid = (await mod.state.raids.state(view.chat_id, rules.raid, now)).active
-    if raid and _joined_for_the_raid(decision, history, rules, now.timestamp()):
-        decision = Decision.from_reasons(
-            (*decision.reasons, RuleResult("raid", "joined during a raid", "ban")),
-            spam_score=decision.spam_score)
+    if raid:
+        decision = during_raid(decision, history, rules.raid, now.timestamp())
     removing = decision.action in ("ban", "kick") and target.user_id is not None
     if removing and await mod.just_removed(view.chat_id, target.user_id or 0, now):
         decision = replace(decision, action="delete", warn=False)  # already gone: just clean
@@ -78,19 +76,6 @@ async def on_group_message(update: Update, context: BotContext) -> None:
         await open_case(services, case, message_key(view.chat_id, view.message_id))
     if decision.delete and not mod.dry_run(view.chat_id, settings):
         raise ApplicationHandlerStop
-
-
-def _joined_for_the_raid(decision: Decision, history: MemberHistory, rules: Moderation,
-                         now: float) -> bool:
-    """A message removed during a raid, from someone who joined since just before it began:
-    a raider, banned at once (with its other messages, as Telegram does on a ban) rather
-    than warned three times while the raid goes on. Established members are never caught:
-    their messages go to review, not removal, on a spam score alone."""
-    if not decision.delete or decision.review or decision.action in ("ban", "kick"):
-        return False
-    if history.first_seen is None or history.is_admin or history.trusted:
-        return False
-    return now - history.first_seen <= rules.raid.duration + rules.raid.seconds
 
 
 async def _history(context: BotContext, chat_id: int, user_id: int | None,

@@ -19,6 +19,9 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
+from policies.moderation.types import Decision, MemberHistory, RuleResult
+from policies.schema import Raid
+
 
 @dataclass(frozen=True, slots=True)
 class RaidState:
@@ -135,3 +138,22 @@ class RaidDetector:
             chat.joins.popleft()
         if chat.ends_at is not None and chat.ends_at <= now:
             chat.ends_at = None
+
+
+def during_raid(decision: Decision, history: MemberHistory, config: Raid, now: float) -> Decision:
+    """The decision on a message posted while the chat is under a raid.
+
+    A message removed from someone who joined since just before the raid began is a
+    raider's: banned at once (in a supergroup the ban takes their other messages with it)
+    rather than warned three times while the raid goes on. Established members are never
+    caught: their messages go to review, not removal, on a spam score alone.
+    """
+    if not decision.delete or decision.review or decision.action in ("ban", "kick"):
+        return decision
+    if history.first_seen is None or history.is_admin or history.trusted:
+        return decision
+    if now - history.first_seen > config.duration + config.seconds:
+        return decision
+    return Decision.from_reasons(
+        (*decision.reasons, RuleResult("raid", "joined during a raid", "ban")),
+        spam_score=decision.spam_score)
