@@ -34,7 +34,8 @@ are recorded, and the new leader's budgets count them."""
 
 class Leadership:
     became_leader = False
-    """Set when this process takes over; the runtime clears it once it has caught up."""
+    """Set when this process takes over; the runtime clears it (`caught_up`) once it has
+    counted the previous leader's posts."""
     grace = 0.0
     """How long the new leader waits before sending: none when it leads from its first
     check (a process starting has nothing in flight), TAKEOVER_GRACE_S on a takeover."""
@@ -52,6 +53,17 @@ class Leadership:
         if not self.shared:
             return self._contend
         return self._conn is not None and time.monotonic() - self._confirmed < LEASE_S
+
+    @property
+    def may_send(self) -> bool:
+        """Leads and has caught up: after taking over, nothing is sent (no post spends a
+        budget) until the runtime has counted what the previous leader posted (`caught_up`).
+        A process that regains the lead would otherwise post at once, on budgets that know
+        only its own posts, not those of the leader in between."""
+        return self.leads and not self.became_leader
+
+    def caught_up(self) -> None:
+        self.became_leader = False
 
     @property
     def shared(self) -> bool:
@@ -78,6 +90,10 @@ class Leadership:
             return False
         if got:
             self.grace = 0.0 if first else TAKEOVER_GRACE_S
+            if first:
+                log.info("this process now leads (outbox, timers, digests)")
+            else:  # worth an operator's look: the previous leader died or lost its database
+                log.warning("this process took over the lead (outbox, timers, digests)")
         return got
 
     async def _still_held(self, conn: AsyncConnection) -> bool:
@@ -109,7 +125,6 @@ class Leadership:
             await conn.close()
             return False
         await _end_when_silent(conn)
-        log.info("this process now leads (outbox, timers, digests)")
         self._conn, self._confirmed = conn, time.monotonic()
         self.became_leader = True
         return True

@@ -77,12 +77,12 @@ class Runtime:
         leader = Leadership(engine, contend=settings.role is not Role.RECEIVER)
         limiter: object = app.bot.rate_limiter
         if isinstance(limiter, BudgetRateLimiter):
-            limiter.gate = lambda: leader.leads  # only the leader spends posting budgets
+            limiter.gate = lambda: leader.may_send  # only the leader spends posting budgets
         return cls(
             services=services,
             app=app,
             dispatcher=Dispatcher(app, services, parallel=settings.workers),
-            sender=OutboxSender(services, app.bot, may_send=lambda: leader.leads),
+            sender=OutboxSender(services, app.bot, may_send=lambda: leader.may_send),
             poller=Poller(services, app.bot, timeout=poll_timeout),
             maintenance=Maintenance(services),
             leader=leader,
@@ -223,8 +223,13 @@ class Runtime:
         await asyncio.sleep(self.leader.grace)
         if not self.leader.leads:
             return
-        self.leader.became_leader = False
-        await self._seed_budgets()
+        try:
+            await self._seed_budgets()
+        except Exception:  # nothing is sent meanwhile; the outbox loop tries again
+            log.exception("counting the previous leader's posts failed; retrying")
+            await asyncio.sleep(CHECK_EVERY_S)
+            return
+        self.leader.caught_up()  # only now may this process spend the posting budgets
         try:
             await self.maintenance.schedule()
         except Exception:

@@ -80,8 +80,15 @@ def bot_env(server: SandboxServer, tmp_path: Path, **extra: str) -> dict[str, st
     return env
 
 
-async def start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
+async def start_bot(env: dict[str, str], *args: str,
+                    log: Path | None = None) -> asyncio.subprocess.Process:
+    """``log``: the process's output goes to that file (appended), not to a pipe nobody
+    reads while the process runs (a full pipe would block its writes, and its event loop)."""
+    if log is None:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", *args, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", *args, env=env, stdout=out, stderr=out)
