@@ -243,9 +243,9 @@ class Runtime:
         async with session_scope(self.services.sessions) as session:
             outbox = OutboxRepo(session)
             sent = await outbox.sent_since(now - timedelta(seconds=61), POSTING)
-            # A post the old leader had in flight when it died may have reached Telegram
-            # without being recorded: count one for each chat with a post due.
-            unsure = await outbox.chats_with_due(now, POSTING)
+            # A post the old leader had in flight when it died, or gave up on after a
+            # timeout, may have reached Telegram without being recorded: count those too.
+            unsure = await outbox.chats_maybe_sent(now, POSTING)
         seen = [(chat_id, (now - at).total_seconds()) for chat_id, at in sent]
         limiter.seed(seen + [(chat_id, 0.0) for chat_id in unsure])
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+from telegram.error import TimedOut
+
+from bot import ratelimit
 from bot.ratelimit import BudgetRateLimiter, SlidingWindow
 
 
@@ -64,3 +68,28 @@ async def test_a_group_is_one_budget_whether_its_id_is_a_number_or_text() -> Non
     await asyncio.sleep(0.2)
     assert not third.done() and sent == ["-100"]  # the seeded post and this one: 2 of 2
     third.cancel()
+
+
+async def test_a_call_that_timed_out_counts_as_reaching_telegram_later(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scale-out test saw it: a post the bot had given up on reached the busy server 2.3 s
+    after the timeout, and a group minute counted from the timeout held 21 posts. A call that
+    failed on the network counts as made UNSURE_S later; one that never left (the process
+    stopped leading) does not count at all."""
+    monkeypatch.setattr(ratelimit, "UNSURE_S", 0.4)
+    window = SlidingWindow(1, 0.2, margin=0.0)
+    landed: list[float] = []
+
+    async def post(fails: type[Exception] | None) -> None:
+        async with window:
+            landed.append(time.monotonic())
+            if fails is not None:
+                raise fails("Timed out")
+
+    with pytest.raises(TimedOut):
+        await post(TimedOut)
+    with pytest.raises(ratelimit.NotLeading):
+        await post(ratelimit.NotLeading)  # waits out the timed-out call: 0.2 + 0.4 s
+    await post(None)  # the call that never left took no slot
+    assert landed[1] - landed[0] >= 0.6
+    assert landed[2] - landed[1] < 0.1

@@ -116,13 +116,17 @@ class OutboxRepo:
             .order_by(OutboxItem.sent_at))
         return [(int(c), s) for c, s in rows if s is not None]
 
-    async def chats_with_due(self, now: datetime, methods: Iterable[str]) -> list[int]:
-        """Chats with a row of ``methods`` pending and due at ``now``."""
-        rows = await self._s.scalars(
-            select(OutboxItem.chat_id).distinct()
-            .where(OutboxItem.status == "pending", OutboxItem.not_before <= now,
-                   OutboxItem.method.in_(list(methods))))
-        return [int(c) for c in rows]
+    async def chats_maybe_sent(self, now: datetime, methods: Iterable[str]) -> list[int]:
+        """Chats with a pending call of ``methods`` that may have reached Telegram without
+        being recorded: one per chat with a row due at ``now`` (a chat's posts go one at a
+        time; one may have been in flight when its sender died), and one per row backing
+        off after a network error (the call may have landed after the timeout)."""
+        wanted = (OutboxItem.status == "pending", OutboxItem.method.in_(list(methods)))
+        due = await self._s.scalars(
+            select(OutboxItem.chat_id).distinct().where(*wanted, OutboxItem.not_before <= now))
+        failed = await self._s.scalars(
+            select(OutboxItem.chat_id).where(*wanted, OutboxItem.last_error.like("network:%")))
+        return [int(c) for c in due] + [int(c) for c in failed]
 
     async def due(self, now: datetime, limit: int = 200) -> list[OutboxEntry]:
         rows = await self._s.scalars(

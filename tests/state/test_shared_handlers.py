@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -182,6 +182,7 @@ async def test_a_new_leader_posts_nothing_before_counting_the_old_leaders_posts(
     assert await old.leader.check() and may_send(old)
     await old.sender.flush()
     assert len(_posts(sandbox, play.group_id)) == 12
+    await _timed_out_post(old, play.group_id)  # it may have landed after the timeout
     await old.leader.release()  # the old leader dies, or loses its database
     assert await new.leader.check() and new.leader.leads
     await _queue_posts(new, play.group_id, "after", 12)
@@ -190,15 +191,15 @@ async def test_a_new_leader_posts_nothing_before_counting_the_old_leaders_posts(
     assert len(_posts(sandbox, play.group_id)) == 12  # nothing went out
     await new._take_over()
     assert may_send(new)
-    # 12 posts counted, and one the old leader may have had in flight (the group has posts
-    # due): 7 go out, the last 5 wait for the minute to pass
+    # 12 posts counted, one that timed out, and one the old leader may have had in flight
+    # (the group has posts due): 6 go out, the last 6 wait for the minute to pass
     await new.sender.flush(wait=False)
     for _ in range(100):
-        if len(_posts(sandbox, play.group_id)) >= 19:
+        if len(_posts(sandbox, play.group_id)) >= 18:
             break
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.3)
-    assert _posts(sandbox, play.group_id)[12:] == [f"after {n}" for n in range(7)]
+    assert _posts(sandbox, play.group_id)[12:] == [f"after {n}" for n in range(6)]
     await new.sender.stop()
 
 
@@ -213,6 +214,17 @@ async def _queue_posts(runtime: Runtime, chat_id: int, label: str, count: int) -
         for n in range(count):
             await OutboxRepo(session).enqueue(
                 chat_id, "sendMessage", {"chat_id": chat_id, "text": f"{label} {n}"}, now=now)
+
+
+async def _timed_out_post(runtime: Runtime, chat_id: int) -> None:
+    """A post whose call timed out: backing off, due in an hour."""
+    later = runtime.services.clock.now() + timedelta(hours=1)
+    async with session_scope(runtime.services.sessions) as session:
+        repo = OutboxRepo(session)
+        await repo.enqueue(chat_id, "sendMessage", {"chat_id": chat_id, "text": "lost"},
+                           now=later)
+        [row] = [e for e in await repo.due(later) if e.params["text"] == "lost"]
+        await repo.retry_later(row.id, later, "network: Timed out")
 
 
 def _posts(sandbox: Sandbox, chat_id: int) -> list[str]:
