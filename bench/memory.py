@@ -8,7 +8,8 @@ keeps. The sandbox ("Telegram", with all its users, members and messages) lives 
 process: ``rss_sandbox_mb`` is how much the resident set grew while the sandbox took in its
 members, the part of the figure that a real deployment does not have. The scenario keeps no
 reference of its own to the policy (the bot keeps what it needs) and writes the members'
-rows to the database a chunk at a time, as a bot that met them over months would have them.
+rows and the FAQ vectors to the database a chunk at a time, as a bot that met them (or
+embedded them) over months would have them: the scenario itself never holds them all.
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ from typing import Any
 from bench import rss
 from bench.drive import Driver, live, settle
 from bench.plan import FULL, QUICK, Plan
-from bench.policy import blocklist_terms, faq_vectors, make_policy
+from bench.policy import blocklist_terms, faq_vector_batches, make_policy
 from bench.throughput import WINDOW, sqlite_url
 from bench.traffic import make_traffic
 from bench.world import add_sandbox_members, create_world, record_members, start
+from bot.services import Services
+from policies.schema import PolicyFile
+from storage.db import session_scope
+from storage.repositories.faq import FaqRepo
 
 SEED = 20240611
 
@@ -36,10 +41,10 @@ SEED = 20240611
 async def measure(plan: Plan, directory: Path, seed: int = SEED) -> dict[str, Any]:
     policy = make_policy(plan.terms, plan.regexes, plan.memory_faq)
     before = rss.current_mb()  # interpreter, libraries and the policy object
-    vectors = faq_vectors(policy)
-    world = await create_world(policy, sqlite_url(directory, "memory"), vectors=vectors,
+    world = await create_world(policy, sqlite_url(directory, "memory"),
                                extra_groups=plan.memory_chats - len(policy.communities))
-    del vectors, policy  # in the database and in the bot's services now, as in the product
+    await store_vectors(world.runtime.services, policy)
+    del policy  # in the database and in the bot's services now, as in the product
     gc.collect()
     try:
         await start(world)
@@ -66,6 +71,13 @@ async def measure(plan: Plan, directory: Path, seed: int = SEED) -> dict[str, An
                 "peak_rss_mb": round(rss.peak_mb(), 1)}
     finally:
         await world.close()
+
+
+async def store_vectors(services: Services, policy: PolicyFile) -> None:
+    """The FAQ's vectors into the bot's database, a chunk at a time (before it loads them)."""
+    for chunk in faq_vector_batches(policy):
+        async with session_scope(services.sessions) as session:
+            await FaqRepo(session).add_vectors(chunk)
 
 
 async def in_subprocess(mode: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +97,8 @@ def faq_vectors(policy: PolicyFile) -> dict[str, bytes]:
            for e in policy.faq.entries]
     index = FaqIndex.build(entries_from_dataset(raw), vectors=known,
                            languages=tuple(policy.brand.languages))
-    vectors = index.vectors()
-    fresh = {k: v for k, v in vectors.items() if k not in known}
+    fresh = index.take_new_vectors()  # exact: the index itself keeps integer rows
+    del index
     if fresh:
         known.update(fresh)
         CACHE.mkdir(exist_ok=True)
@@ -107,7 +108,48 @@ def faq_vectors(policy: PolicyFile) -> dict[str, bytes]:
         partial = CACHE / f"partial-{os.getpid()}.npz"
         np.savez(partial, keys=keys, vectors=matrix)
         os.replace(partial, _cache_file())  # concurrent runs never read half a file
-    return {k: np.asarray(v, dtype=np.float32).tobytes() for k, v in vectors.items()}
+    return {k: np.asarray(known[k], dtype=np.float32).tobytes() for k in wanted}
+
+
+def faq_vector_batches(policy: PolicyFile, size: int = 2_000) -> Iterator[dict[str, bytes]]:
+    """The vectors of `faq_vectors`, `size` at a time, read from the cache by position.
+
+    For the memory scenario: the vectors go to the database a chunk at a time, as a bot that
+    embedded its knowledge base over months has them, and the scenario never holds one bytes
+    object per vector (which would leave the heap fragmented behind it).
+    """
+    wanted = np.array(_wanted_keys(policy))
+    keys, matrix, order = _sorted_cache()
+    found = _positions(keys, wanted)
+    if found is None:  # something is not cached yet: embed it, then read again
+        del keys, matrix, order
+        faq_vectors(policy)
+        keys, matrix, order = _sorted_cache()
+        found = _positions(keys, wanted)
+        assert found is not None, "faq_vectors caches every vector the policy needs"
+    for start in range(0, len(wanted), size):
+        rows = order[found[start:start + size]]
+        yield {str(key): matrix[row].astype(np.float32).tobytes()
+               for key, row in zip(wanted[start:start + size], rows, strict=True)}
+
+
+def _sorted_cache() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The cache's keys sorted, its vectors, and each sorted key's row."""
+    path = _cache_file()
+    if not path.exists():
+        return np.array([], dtype=str), np.zeros((0, 384), np.float32), np.array([], np.intp)
+    with np.load(path) as data:
+        keys, matrix = data["keys"], data["vectors"]
+    order = np.argsort(keys)
+    return keys[order], matrix, order
+
+
+def _positions(keys: np.ndarray[Any, Any], wanted: np.ndarray[Any, Any]) -> Any:
+    """Where each wanted key is in the sorted keys; None when one is missing."""
+    if not len(keys):
+        return None if len(wanted) else np.array([], np.intp)
+    found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return found if np.array_equal(keys[found], wanted) else None
 
 
 def _wanted_keys(policy: PolicyFile) -> list[str]:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.heap import release_freed_memory
 from bot.services import Services
 from policies.embedding import Vector
 from policies.faq import FaqIndex, FaqMatch
 from policies.faq.evaluate import entries_from_dataset
+from policies.faq.semantic import DIM
 from policies.schema import PolicyFile
 from storage.db import session_scope
 from storage.repositories.faq import FaqRepo
@@ -60,11 +63,11 @@ class FaqService:
                     del file_entries
                     self._file_synced = True
                     services.policy = without_faq_entries(services.policy)
-                raw = [{"id": e.id, **e.data} for e in await repo.entries()]
-                stored = await repo.vectors()
+                raw = [{"id": e.id, **_shared_languages(e.data)} for e in await repo.entries()]
+                stored = await read_vectors(repo)
             languages = tuple(services.policy.brand.languages)
             index, fresh = await asyncio.to_thread(_build, raw, stored, languages)
-            del raw, stored  # the index holds the texts and one copy of each vector
+            del raw, stored  # the index holds the texts and its own copy of each vector
             if fresh:
                 async with session_scope(services.sessions) as session:
                     await FaqRepo(session).add_vectors(fresh)
@@ -78,6 +81,21 @@ class FaqService:
         return await asyncio.to_thread(index.match, text, lang, threshold=threshold)
 
 
+def _shared_languages(data: dict[str, Any]) -> dict[str, Any]:
+    """The stored entry with its language codes interned.
+
+    Each row's JSON is decoded on its own, so every entry brings its own "it" and "en"
+    strings (about 50 bytes each), which the index keeps as the keys of its questions and
+    answers: at 10,000 entries, about 2 MB of copies of the same few codes.
+    """
+    out = dict(data)
+    for field in ("questions", "answer", "answers"):
+        value = out.get(field)
+        if isinstance(value, dict):
+            out[field] = {sys.intern(str(lang)): text for lang, text in value.items()}
+    return out
+
+
 def without_faq_entries(policy: PolicyFile) -> PolicyFile:
     """The policy with its FAQ settings but no entries (they live in the database)."""
     if not policy.faq.entries:
@@ -86,17 +104,60 @@ def without_faq_entries(policy: PolicyFile) -> PolicyFile:
     return policy.model_copy(update={"faq": faq})
 
 
+class StoredVectors(Mapping[str, Vector]):
+    """The persisted vectors as one float32 matrix, by key (rows are views, made on demand).
+
+    One allocation for all of them (at 10,000 entries, 59 MB: mapped on its own and given
+    back to the system whole when dropped), instead of one bytes object per vector, which
+    would leave that much free but fragmented heap behind after the build.
+    """
+
+    __slots__ = ("_matrix", "_rows")
+
+    def __init__(self, rows: dict[str, int], matrix: npt.NDArray[np.float32]) -> None:
+        self._rows = rows
+        self._matrix = matrix
+
+    def __getitem__(self, key: str) -> Vector:
+        row: Vector = self._matrix[self._rows[key]]
+        return row
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+async def read_vectors(repo: FaqRepo, batch: int = 1000) -> StoredVectors:
+    """Every stored vector of DIM floats, read `batch` rows at a time into one matrix.
+
+    A vector of another size (none are written today) is left out: the build embeds its
+    text again, as it would for a vector of the wrong shape.
+    """
+    matrix = np.empty((await repo.vector_count(), DIM), dtype=np.float32)
+    rows: dict[str, int] = {}
+    async for found in repo.vector_batches(batch):
+        for key, blob in found:
+            if len(blob) == DIM * 4 and len(rows) < len(matrix):
+                matrix[len(rows)] = np.frombuffer(blob, dtype=np.float32)
+                rows[key] = len(rows)
+    return StoredVectors(rows, matrix[:len(rows)])
+
+
 def _build(
-    raw: list[dict[str, Any]], stored: Mapping[str, bytes], languages: tuple[str, ...],
+    raw: list[dict[str, Any]], stored: Mapping[str, Vector], languages: tuple[str, ...],
 ) -> tuple[FaqIndex, dict[str, bytes]]:
     """The index, and the vectors it had to compute (to persist); runs in a worker thread.
 
-    Stored vectors are read in place (views of the database's bytes): the index copies each
-    into its matrices once, and the bytes go when the caller drops them.
+    The index quantizes each stored vector into its integer matrices once. The new vectors
+    are the exact float32 ones the model gave, never the index's integer rows.
     """
-    known = {k: np.frombuffer(v, dtype=np.float32) for k, v in stored.items()}
-    index = FaqIndex.build(entries_from_dataset(raw), vectors=known, languages=languages)
-    fresh = {k: _encode(v) for k, v in index.vectors().items() if k not in known}
+    index = FaqIndex.build(entries_from_dataset(raw), vectors=stored, languages=languages)
+    fresh = {k: _encode(v) for k, v in index.take_new_vectors().items() if k not in stored}
     return index, fresh
 
 

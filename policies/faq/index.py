@@ -126,8 +126,16 @@ class FaqIndex:
         return self._semantic is not None
 
     def vectors(self) -> dict[str, Vector]:
-        """All vectors by key, for persistence and a later `build(vectors=...)`."""
+        """All vectors by key, for a later `build(vectors=...)` that scores the same.
+
+        Those embedded during this build and not yet taken are exact; the rest are the
+        index's integer rows dequantized (persist `take_new_vectors()` instead).
+        """
         return self._semantic.vectors() if self._semantic else {}
+
+    def take_new_vectors(self) -> dict[str, Vector]:
+        """The vectors this build had to embed, exact, by key (to persist); {} afterwards."""
+        return self._semantic.take_new_vectors() if self._semantic else {}
 
     def lexical_search(self, text: str, lang: str, k: int = _POOL) -> list[LexicalHit]:
         """The lexical stage alone (exposed for benchmarks)."""

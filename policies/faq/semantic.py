@@ -6,6 +6,17 @@ against the text that answers it), which adds the answer's own words ("Klarna", 
 "size guide") as evidence. The question is embedded once, as a query, for both. Vectors are
 keyed by a hash of model, prefix and text, so the caller can persist them (e.g. in the
 database) and hand them back at the next build: only new or edited texts are embedded again.
+
+Phrasing and answer vectors are held as 16-bit integers with one float32 scale per row
+(symmetric: scale = max|row| / 32767), half the float32 size (at 10,000 entries, 30 MB
+instead of 59), and scored a block of rows at a time (`block.astype(float32) @ query`, times
+the scales), which is faster than the float32 product since each block stays in the cache.
+A cosine moves by under 1e-5 and the confidence by under 5e-4: no decision changed, on the
+three evaluation sets or on 580 benchmark questions against 10,000 entries. 8 bits would
+save 15 MB more, but move cosines by up to 2e-3 and the confidence (steep in the margin
+between the first two entries) by up to 0.11: 6 of those 580 decisions changed. The
+persisted vectors stay exact: a vector embedded during a build is kept aside, in float32,
+until the caller takes it (`take_new_vectors`).
 """
 
 from __future__ import annotations
@@ -23,7 +34,15 @@ from policies.faq.background import BACKGROUND
 
 MODEL_ID = "multilingual-e5-small-q4"
 Matrix = npt.NDArray[np.float32]
+Codes = npt.NDArray[np.signedinteger]
+CodeType = type[np.signedinteger]
 Kind = Literal["query", "passage"]
+
+DIM = 384
+BLOCK_ROWS = 1024
+"""Rows converted to float32 at a time when scoring (1.5 MB: stays in the CPU cache)."""
+CODES: CodeType = np.int16
+"""Integer type of the stored rows (see the module docstring for why not int8)."""
 
 
 def vector_key(text: str, kind: Kind = "query") -> str:
@@ -58,13 +77,14 @@ def _dim(known: Mapping[str, Vector]) -> int:
 class SemanticIndex:
     """Phrasing and answer vectors stored entry by entry, plus the off-topic background.
 
-    Each vector is held once, as a row of a matrix; `vectors()` rebuilds the keyed mapping
-    (row views, no copies) when the caller wants to persist them, so no per-text objects
-    stay alive between builds. The texts are the caller's own objects, not copies.
+    Phrasings and answers are `Quantized` matrices (int16 rows, one scale each); the 60
+    background lines stay float32. No per-text vector objects stay alive between builds,
+    except the vectors embedded during this build, kept exact until `take_new_vectors`.
+    The texts are the caller's own objects, not copies.
     """
 
     __slots__ = ("_answer_texts", "_answers", "_background", "_ends", "_has", "_matrix",
-                 "_phrasing_texts", "_starts")
+                 "_new", "_phrasing_texts", "_starts")
 
     def __init__(
         self, phrasings_per_entry: Sequence[Sequence[str]], known: Mapping[str, Vector],
@@ -74,25 +94,39 @@ class SemanticIndex:
         answers = [text for group in answers_per_entry for text in group]
         found = embed_texts([*flat, *BACKGROUND], known)
         found.update(embed_texts(answers, known, "passage"))
-        self._matrix: Matrix = _stack([found[vector_key(t)] for t in flat])
+        self._new: dict[str, Vector] = {k: v for k, v in found.items() if k not in known}
+        self._matrix = Quantized.from_rows([found[vector_key(t)] for t in flat])
         self._background: Matrix = _stack([found[vector_key(t)] for t in BACKGROUND])
-        answer_matrix = _stack([found[vector_key(t, "passage")] for t in answers])
-        del found  # every vector is a matrix row now
+        answer_matrix = Quantized.from_rows([found[vector_key(t, "passage")] for t in answers])
+        del found  # every vector is a matrix row now (and the new ones are in self._new)
         self._ends, self._has, self._starts = _layout(phrasings_per_entry)
         self._answers = _Groups(answer_matrix, answers_per_entry, len(phrasings_per_entry))
         self._phrasing_texts = tuple(flat)
         self._answer_texts = tuple(answers)
 
+    def take_new_vectors(self) -> dict[str, Vector]:
+        """The vectors embedded during this build, exact (float32), by `vector_key`; once.
+
+        The caller persists them; later calls return {} (the index keeps only its int rows).
+        """
+        new, self._new = self._new, {}
+        return new
+
     def vectors(self) -> dict[str, Vector]:
-        """Every vector by `vector_key`, as views of the matrices (for persistence)."""
+        """Every vector by `vector_key`: exact for those not yet taken, dequantized otherwise.
+
+        Quantizing a dequantized row gives the same integer row and scale, so a build from
+        these vectors scores exactly as this index does.
+        """
         out: dict[str, Vector] = {}
-        stacked: tuple[tuple[Matrix, Sequence[str], Kind], ...] = (
-            (self._matrix, self._phrasing_texts, "query"),
-            (self._background, BACKGROUND, "query"),
-            (self._answers.matrix, self._answer_texts, "passage"))
-        for matrix, texts, kind in stacked:
-            for row, text in zip(matrix, texts, strict=True):
-                out[vector_key(text, kind)] = row
+        for text, row in zip(self._phrasing_texts, self._matrix.dequantized(), strict=True):
+            out[vector_key(text)] = row
+        for text, vector in zip(BACKGROUND, self._background, strict=True):
+            out[vector_key(text)] = vector
+        for text, row in zip(self._answer_texts, self._answers.matrix.dequantized(),
+                             strict=True):
+            out[vector_key(text, "passage")] = row
+        out.update(self._new)
         return out
 
     def answer_scores(self, query: Vector) -> npt.NDArray[np.float32]:
@@ -105,7 +139,7 @@ class SemanticIndex:
 
     def similarities(self, query: Vector) -> npt.NDArray[np.float32]:
         """Cosine between the query and every phrasing (flat, entry by entry)."""
-        return self._matrix @ query
+        return self._matrix.dot(query)
 
     def entry_scores(self, sims: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Best phrasing cosine per entry (-1 for entries without phrasings)."""
@@ -127,12 +161,90 @@ class SemanticIndex:
         return float(np.max(self._background @ query))
 
 
+class Quantized:
+    """Vectors as integer rows with one float32 scale each (row ~= rows[i] * scales[i]).
+
+    Symmetric quantization: scale = max|row| / L, L the largest code (32767 for int16, 127
+    for int8), so each component is off by at most half a step. The scale is nudged by an
+    ulp where needed so that quantizing a dequantized row gives back the same integer row and
+    the same scale (a round trip through persistence changes nothing).
+    """
+
+    __slots__ = ("rows", "scales")
+
+    def __init__(self, rows: Codes, scales: npt.NDArray[np.float32]) -> None:
+        self.rows = rows
+        self.scales = scales
+
+    @classmethod
+    def from_rows(
+        cls, vectors: Sequence[Vector], codes: CodeType = CODES, dim: int = DIM,
+    ) -> Quantized:
+        """Quantize vectors a block at a time (no full float32 copy is ever built)."""
+        if vectors:
+            dim = int(np.asarray(vectors[0]).shape[-1])
+        rows = np.empty((len(vectors), dim), dtype=codes)
+        scales = np.empty(len(vectors), dtype=np.float32)
+        for start in range(0, len(vectors), BLOCK_ROWS):
+            block = _stack(vectors[start:start + BLOCK_ROWS])
+            end = start + len(block)
+            rows[start:end], scales[start:end] = quantize(block, codes)
+        return cls(rows, scales)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def dot(self, query: Vector) -> npt.NDArray[np.float32]:
+        """Every row's dot product with `query` (float32), a block of rows at a time."""
+        query = np.asarray(query, dtype=np.float32)
+        out = np.empty(len(self.rows), dtype=np.float32)
+        for start in range(0, len(self.rows), BLOCK_ROWS):
+            block = self.rows[start:start + BLOCK_ROWS]
+            np.dot(block.astype(np.float32), query, out=out[start:start + len(block)])
+        out *= self.scales
+        return out
+
+    def dequantized(self) -> Matrix:
+        """The rows as float32 (a new matrix: for persistence, not for scoring)."""
+        return self.rows.astype(np.float32) * self.scales[:, None]
+
+
+def quantize(matrix: Matrix, codes: CodeType = CODES) -> tuple[Codes, npt.NDArray[np.float32]]:
+    """Integer rows and float32 scales of a float32 matrix (see `Quantized`)."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    levels = int(np.iinfo(codes).max)
+    peaks = np.max(np.abs(matrix), axis=1) if matrix.size else np.zeros(len(matrix), np.float32)
+    scales = _stable_scales(peaks, np.float32(levels))
+    rows = np.clip(np.rint(matrix / scales[:, None]), -levels, levels).astype(codes)
+    return rows, scales
+
+
+def _stable_scales(
+    peaks: npt.NDArray[np.float32], levels: np.float32,
+) -> npt.NDArray[np.float32]:
+    """max|row| / L, moved up by ulps until (scale * L) / L == scale in float32.
+
+    A dequantized row's largest component is scale * L (rounded to float32); quantizing
+    that row again computes its scale as that component / L, which is the same scale only
+    when this round trip is exact. It is for a scale computed as peak / L (checked for
+    every float32 mantissa, L = 127 and 32767), not for every float32: the loop is a
+    guard. A row of zeros gets scale 1.
+    """
+    scales = np.where(peaks > 0, peaks / levels, np.float32(1.0)).astype(np.float32)
+    for _ in range(64):
+        unstable = (scales * levels) / levels != scales
+        if not unstable.any():
+            break
+        scales[unstable] = np.nextafter(scales[unstable], np.float32(np.inf))
+    return scales
+
+
 class _Groups:
     """Vectors grouped by entry, for a per-entry maximum cosine."""
 
     __slots__ = ("_has", "_size", "_starts", "matrix")
 
-    def __init__(self, matrix: Matrix, groups: Sequence[Sequence[str]], size: int) -> None:
+    def __init__(self, matrix: Quantized, groups: Sequence[Sequence[str]], size: int) -> None:
         padded = [*groups, *([()] * (size - len(groups)))]
         self.matrix = matrix
         self._size = size
@@ -141,7 +253,7 @@ class _Groups:
     def best(self, query: Vector) -> npt.NDArray[np.float32]:
         out = np.full(self._size, -1.0, dtype=np.float32)
         if len(self._starts):
-            out[self._has] = np.maximum.reduceat(self.matrix @ query, self._starts)
+            out[self._has] = np.maximum.reduceat(self.matrix.dot(query), self._starts)
         return out
 
 
@@ -157,5 +269,5 @@ def _layout(
 
 def _stack(rows: Sequence[Vector]) -> Matrix:
     if not rows:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, DIM), dtype=np.float32)
     return np.ascontiguousarray(np.stack(rows).astype(np.float32, copy=False))

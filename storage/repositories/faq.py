@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,6 +103,15 @@ class FaqRepo:
     async def vectors(self) -> dict[str, bytes]:
         rows = await self._s.execute(select(FaqVector.key, FaqVector.vector))
         return {key: bytes(vector) for key, vector in rows}
+
+    async def vector_count(self) -> int:
+        return int(await self._s.scalar(select(func.count()).select_from(FaqVector)) or 0)
+
+    async def vector_batches(self, size: int = 1000) -> AsyncIterator[list[tuple[str, bytes]]]:
+        """Every stored vector, `size` rows at a time: the caller never holds all the blobs."""
+        result = await self._s.stream(select(FaqVector.key, FaqVector.vector))
+        async for rows in result.partitions(size):
+            yield [(key, bytes(vector)) for key, vector in rows]
 
     async def add_vectors(self, vectors: Mapping[str, bytes]) -> None:
         rows = [{"key": key, "vector": vector} for key, vector in vectors.items()]
