@@ -10,6 +10,7 @@ a chat's settings, the spam samples or the FAQ, and drop what they cached from t
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -129,7 +130,7 @@ class ModerationService:
         engine = self._engines.get(chat_id)
         if engine is None:
             rules = self.rules(chat_id, settings)
-            key = rules.model_dump_json()
+            key = hashlib.sha256(rules.model_dump_json().encode()).hexdigest()  # not 1.5 MB
             engine = self._shared.get(key)
             if engine is None:
                 engine = self._shared[key] = ModerationEngine.build(

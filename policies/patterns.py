@@ -178,7 +178,7 @@ class PatternSet:
     Immutable; rebuild with `PatternSet.build` when the list changes.
     """
 
-    __slots__ = ("_compiled", "_entries", "_set")
+    __slots__ = ("__weakref__", "_compiled", "_entries", "_set")
 
     def __init__(
         self, entries: tuple[PatternEntry, ...], compiled: tuple[CompiledPattern, ...], rset: Any

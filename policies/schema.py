@@ -286,8 +286,14 @@ def effective_moderation(policy: PolicyFile, chat_id: int) -> Moderation:
     community = policy.community(chat_id)
     if community is None or not community.overrides.moderation:
         return policy.moderation
-    base = policy.moderation.model_dump()
-    return Moderation.model_validate(_merge(base, community.overrides.moderation))
+    overrides = community.overrides.moderation
+    if "blocklist" in overrides:
+        return Moderation.model_validate(_merge(policy.moderation.model_dump(), overrides))
+    # The file's blocklist as it is (validated, immutable rules), not a revalidated copy of
+    # every rule: thousands of terms would otherwise be held twice for a link override.
+    merged = _merge(policy.moderation.model_dump(exclude={"blocklist"}), overrides)
+    return Moderation.model_validate(merged).model_copy(
+        update={"blocklist": policy.moderation.blocklist})
 
 
 def effective_faq(policy: PolicyFile, chat_id: int) -> Faq:

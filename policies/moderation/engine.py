@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from weakref import WeakValueDictionary
 
 from policies.blocklist import BlockEntry, Blocklist
 from policies.moderation import rules
@@ -24,6 +25,28 @@ from policies.types import MessageView
 
 TELEGRAM_SERVICE_IDS = frozenset({777000, 1087968824, 136817688})
 """Telegram (channel auto-forwards), GroupAnonymousBot and Channel_Bot: never acted on."""
+
+_BLOCKLISTS: WeakValueDictionary[tuple[BlockEntry, ...], Blocklist] = WeakValueDictionary()
+_PATTERNS: WeakValueDictionary[tuple[PatternEntry, ...], PatternSet] = WeakValueDictionary()
+"""Compiled lists by content, while some engine uses them: chats whose rules differ in
+anything but the lists (a community that only overrides its link rules) share the same
+automata and RE2 set instead of compiling megabytes of copies."""
+
+
+def _blocklist(entries: tuple[BlockEntry, ...]) -> Blocklist:
+    found = _BLOCKLISTS.get(entries)
+    if found is None:
+        found = Blocklist.build(entries)
+        _BLOCKLISTS[found.terms()] = found  # keyed by its own tuple: no second copy
+    return found
+
+
+def _patterns(entries: tuple[PatternEntry, ...]) -> PatternSet:
+    found = _PATTERNS.get(entries)
+    if found is None:
+        found = PatternSet.build(entries)
+        _PATTERNS[found.entries()] = found
+    return found
 
 
 def _policy_entries(
@@ -91,8 +114,8 @@ class ModerationEngine:
         terms, patterns = _policy_entries(moderation)
         return cls(
             moderation,
-            Blocklist.build([*terms, *extra_terms]),
-            PatternSet.build([*patterns, *extra_patterns]),
+            _blocklist((*terms, *extra_terms)),
+            _patterns((*patterns, *extra_patterns)),
             frozenset(moderation.locks if locks is None else locks),
             SpamScorer(spam_model if spam_model is not None else SpamModel.starter(),
                        spam_weights),
