@@ -157,7 +157,7 @@ def _build(
     are the exact float32 ones the model gave, never the index's integer rows.
     """
     index = FaqIndex.build(entries_from_dataset(raw), vectors=stored, languages=languages)
-    fresh = {k: _encode(v) for k, v in index.take_new_vectors().items() if k not in stored}
+    fresh = {k: _encode(v) for k, v in index.take_new_vectors().items()}
     return index, fresh
 
 

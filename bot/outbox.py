@@ -36,7 +36,7 @@ from bot.services import Services
 from bot.tasks import TaskSet
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
-from storage.repositories.outbox import OutboxEntry, OutboxRepo
+from storage.repositories.outbox import NETWORK_ERROR, OutboxEntry, OutboxRepo
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +316,7 @@ class OutboxSender:
             return await self._bad_request(batch, exc, text)
         if isinstance(exc, NetworkError):
             backoff = min(MAX_BACKOFF_S, 2 ** min(head.attempts, 8)) * random.uniform(0.8, 1.2)
-            await self._retry(batch, now + timedelta(seconds=backoff), f"network: {exc}")
+            await self._retry(batch, now + timedelta(seconds=backoff), f"{NETWORK_ERROR} {exc}")
             return False
         await self._fail(batch, f"telegram: {exc}")
         return True

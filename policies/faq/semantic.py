@@ -71,7 +71,7 @@ def embed_texts(
 
 def _dim(known: Mapping[str, Vector]) -> int:
     first = next(iter(known.values()), None)
-    return 384 if first is None else int(np.asarray(first).shape[-1])
+    return DIM if first is None else int(np.asarray(first).shape[-1])
 
 
 class SemanticIndex:

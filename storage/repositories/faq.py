@@ -100,10 +100,6 @@ class FaqRepo:
                 changed += 1
         return changed
 
-    async def vectors(self) -> dict[str, bytes]:
-        rows = await self._s.execute(select(FaqVector.key, FaqVector.vector))
-        return {key: bytes(vector) for key, vector in rows}
-
     async def vector_count(self) -> int:
         return int(await self._s.scalar(select(func.count()).select_from(FaqVector)) or 0)
 

@@ -49,6 +49,10 @@ def _entry(row: OutboxItem) -> OutboxEntry:
     )
 
 
+NETWORK_ERROR = "network:"
+"""How ``last_error`` begins for a call that failed on the network (it may have landed)."""
+
+
 class OutboxRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -125,7 +129,8 @@ class OutboxRepo:
         due = await self._s.scalars(
             select(OutboxItem.chat_id).distinct().where(*wanted, OutboxItem.not_before <= now))
         failed = await self._s.scalars(
-            select(OutboxItem.chat_id).where(*wanted, OutboxItem.last_error.like("network:%")))
+            select(OutboxItem.chat_id)
+            .where(*wanted, OutboxItem.last_error.startswith(NETWORK_ERROR)))
         return [int(c) for c in due] + [int(c) for c in failed]
 
     async def due(self, now: datetime, limit: int = 200) -> list[OutboxEntry]:
@@ -227,6 +232,6 @@ class OutboxRepo:
         await self._s.execute(
             update(OutboxItem)
             .where(OutboxItem.status == "pending", OutboxItem.not_before > now,
-                   OutboxItem.last_error.like("network:%"))
+                   OutboxItem.last_error.startswith(NETWORK_ERROR))
             .values(not_before=now)
         )
