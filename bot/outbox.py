@@ -36,6 +36,7 @@ from bot.services import Services
 from bot.tasks import TaskSet
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
+from storage.repositories.inbox import InboxRepo
 from storage.repositories.outbox import NETWORK_ERROR, OutboxEntry, OutboxRepo
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,10 @@ batches: a raid's 2,000 deletions in about 10 calls rather than hundreds. A chat
 spam message keeps deleting at once, as full batches always do."""
 GATHER = "gather"
 """``ref_kind`` of a deletion queued while its chat is under a raid: it waits to leave in a
-full batch of DELETE_BATCH, until the chat's deletions stop coming for GATHER_QUIET_S or its
-oldest has waited GATHER_MAX_S (the raid is known from the first of them, not after a few
-small calls)."""
+full batch of DELETE_BATCH, until the chat's deletions stop coming for GATHER_QUIET_S while
+none of the chat's updates waits to be handled (a pause while the bot handles a stretch of
+joins is not the raid's end), or its oldest has waited GATHER_MAX_S (the raid is known from
+the first of them, not after a few small calls)."""
 GATHER_QUIET_S = 0.5
 GATHER_MAX_S = 5.0
 HOLD_RECHECK_S = 0.1  # while deletions are held, look at the outbox this often, not per update
@@ -99,6 +101,7 @@ class OutboxSender:
         self._limit = asyncio.Semaphore(parallel_chats)
         self._deletions: dict[int, deque[float]] = {}  # chat -> times of its last calls
         self._gathering: dict[int, float] = {}  # chat -> since when its deletions are held
+        self._backlogged: set[int] = set()  # chats with gathered deletions and updates waiting
         self._held_until: float | None = None
         self._chats = TaskSet()
         self._sending: set[tuple[int, bool]] = set()  # (chat, deletions lane) being sent
@@ -120,6 +123,10 @@ class OutboxSender:
         now = self._services.clock.now()
         async with session_scope(self._services.sessions) as session:
             due = await OutboxRepo(session).due(now, limit=1000)
+            if hold:
+                gathering = {e.chat_id for e in due if e.ref_kind == GATHER}
+                self._backlogged = await InboxRepo(session).chats_with_pending(
+                    sorted(gathering))
         by_lane: dict[tuple[int, bool], list[OutboxEntry]] = defaultdict(list)
         for entry in due:
             lane = (entry.chat_id, entry.method == "deleteMessage")
@@ -241,6 +248,8 @@ class OutboxSender:
             if len(self._gathering) > 10_000:
                 self._gathering.clear()
             first = self._gathering.setdefault(head.chat_id, now)
+            if left <= 0 and head.chat_id in self._backlogged:
+                left = (min(gathered) + timedelta(seconds=GATHER_MAX_S) - wall).total_seconds()
             if left <= 0 or now - first >= GATHER_MAX_S:
                 self._gathering.pop(head.chat_id, None)
                 return False

@@ -108,6 +108,15 @@ class InboxRepo:
             .values(status="failed", done_at=now, error=error[:2000])
         )
 
+    async def chats_with_pending(self, chat_ids: Sequence[int]) -> set[int]:
+        """Which of these chats still have updates waiting to be handled."""
+        if not chat_ids:
+            return set()
+        rows = await self._s.scalars(
+            select(InboxUpdate.chat_id).distinct()
+            .where(InboxUpdate.status == "pending", InboxUpdate.chat_id.in_(chat_ids)))
+        return {int(c) for c in rows}
+
     async def count_pending(self) -> int:
         query = select(func.count()).where(InboxUpdate.status == "pending")
         return int(await self._s.scalar(query) or 0)

@@ -22,7 +22,7 @@ from bot.playground import Playground
 from bot.sandbox import Fault
 from storage.db import session_scope
 from storage.repositories.chats import ChatsRepo
-from storage.repositories.inbox import InboxRepo
+from storage.repositories.inbox import InboxRepo, InboxRow
 from storage.repositories.outbox import OutboxCall, OutboxRepo
 
 
@@ -177,6 +177,48 @@ async def test_raid_deletions_wait_for_a_full_batch_or_a_pause(play: Playground)
     await sender.flush()
     assert _deletion_batches(play) == [sorted(ids[:DELETE_BATCH]), sorted(ids[DELETE_BATCH:])]
     assert all(sandbox.message(play.group_id, m).deleted for m in ids)
+
+
+async def test_raid_deletions_keep_gathering_while_the_chats_updates_wait(
+        play: Playground) -> None:
+    """A pause in a raid's deletions while the chat's updates still wait to be handled (the
+    bot is going through a stretch of joins) does not send a partial batch: it leaves once
+    the chat's backlog is handled, or after GATHER_MAX_S."""
+    sandbox, sender = play.sandbox, play.runtime.sender
+    ids = [sandbox.user_sends(play.group_id, play.people.member, f"raid {n}")["message_id"]
+           for n in range(30)]
+    sandbox.clear_calls()
+    waiting = InboxRow(10**9, play.group_id, "{}")  # an update of the chat not handled yet
+    async with session_scope(play.runtime.services.sessions) as session:
+        await InboxRepo(session).add_many([waiting], play.clock.now())
+    await _queue_raid_deletions(play, ids)
+    await sender.flush()
+    play.clock.advance(GATHER_QUIET_S * 2)  # a pause, but the backlog is not handled yet
+    await sender.flush()
+    assert _deletion_batches(play) == [] and sender.holding
+    async with session_scope(play.runtime.services.sessions) as session:
+        assert await InboxRepo(session).mark_done(waiting.update_id, play.clock.now())
+    await sender.flush()
+    assert _deletion_batches(play) == [sorted(ids)]
+
+
+async def test_raid_deletions_wait_at_most_gather_max_behind_a_backlog(
+        play: Playground) -> None:
+    sandbox, sender = play.sandbox, play.runtime.sender
+    ids = [sandbox.user_sends(play.group_id, play.people.member, f"raid {n}")["message_id"]
+           for n in range(30)]
+    sandbox.clear_calls()
+    async with session_scope(play.runtime.services.sessions) as session:
+        await InboxRepo(session).add_many([InboxRow(10**9, play.group_id, "{}")],
+                                          play.clock.now())
+    await _queue_raid_deletions(play, ids)
+    await sender.flush()
+    play.clock.advance(GATHER_MAX_S - 0.1)
+    await sender.flush()
+    assert _deletion_batches(play) == []
+    play.clock.advance(0.2)
+    await sender.flush()
+    assert _deletion_batches(play) == [sorted(ids)]
 
 
 async def test_raid_deletions_that_keep_coming_wait_at_most_gather_max(
