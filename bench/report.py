@@ -45,6 +45,8 @@ def print_tables(result: dict[str, Any]) -> None:
     rows = dict(result["variants"])
     if result.get("portavoce_no_override"):
         rows["port-noovr"] = result["portavoce_no_override"]
+    if result.get("portavoce_lexical_only"):
+        rows["port-lex"] = result["portavoce_lexical_only"]
     if result.get("portavoce_at_target_rate"):
         rows["port@1000"] = result["portavoce_at_target_rate"]
     if result.get("postgres"):

@@ -40,6 +40,13 @@ def test_each_variant_reports_throughput_latency_and_rss(
     assert row["throughput_msg_s"] > 0
 
 
+@pytest.mark.parametrize("diagnostic", ["portavoce_no_override", "portavoce_lexical_only"])
+def test_diagnostic_rows_are_reported(figures: dict[str, Any], diagnostic: str) -> None:
+    row = figures[diagnostic]
+    assert row.keys() >= VARIANT_KEYS
+    assert row["messages"] == figures["variants"]["portavoce"]["messages"]
+
+
 def test_ratios_scaling_raid_memory_and_targets_are_reported(figures: dict[str, Any]) -> None:
     assert set(figures["ratios"]) == {"portavoce_over_floor", "portavoce_over_naive"}
     scaling = figures["scaling"]
