@@ -55,6 +55,7 @@ async def run_variant(variant: str, plan: Plan, policy: PolicyFile,
             # the FAQ index, the language profiles): steady state is what is measured
             warm = await driver.closed_loop(traffic[-WARM_UP:], WINDOW)
             await settle(world, warm)
+            calls_before = len(world.sandbox.stamps)
             started = time.perf_counter()
             sent = await driver.closed_loop(traffic[:count], WINDOW)
             await settle(world, sent)
@@ -76,7 +77,7 @@ async def run_variant(variant: str, plan: Plan, policy: PolicyFile,
             "handle_p50_ms": round(percentile(handle, 0.5), 2),
             "handle_p99_ms": round(percentile(handle, 0.99), 2),
             "peak_rss_mb": round(rss.peak_mb(), 1), "skipped": driver.skipped,
-            "api_calls": len(world.sandbox.stamps),
+            "api_calls": len(world.sandbox.stamps) - calls_before,
         }
     finally:
         await world.close()

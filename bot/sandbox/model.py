@@ -95,6 +95,15 @@ def _no_flags() -> Mapping[str, bool]:
     return NO_FLAGS
 
 
+_timed_made = [0]  # Members made with an until_date, ever (one cell: no global statement)
+
+
+def timed_members_made() -> int:
+    """How many Members with an until_date were created so far: while it and the clock's
+    second stay the same, no restriction can have come due (`World.expire_restrictions`)."""
+    return _timed_made[0]
+
+
 @dataclass(slots=True)
 class Member:
     """A user's standing in one chat, with Telegram's statuses, rights and restrictions."""
@@ -107,6 +116,10 @@ class Member:
     is_member: bool = True
     is_anonymous: bool = False
     custom_title: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.until_date > 0:
+            _timed_made[0] += 1
 
     @property
     def present(self) -> bool:

@@ -23,6 +23,7 @@ from bot.sandbox.model import (
     PendingQuery,
     StoredMessage,
     User,
+    timed_members_made,
 )
 from bot.sandbox.params import UploadedFile
 
@@ -70,6 +71,7 @@ class World:
         self.next_query_seq = 1
         self.next_file_seq = 1
         self.poll_generation = 0
+        self._expiry_checked: tuple[int, int] | None = None  # (second, timed members made)
         self._wakeup: asyncio.Event | None = None
         self._wakeup_loop: asyncio.AbstractEventLoop | None = None
         self.users[bot_id] = User(bot_id, bot_first_name, username=bot_username, is_bot=True)
@@ -153,6 +155,10 @@ class World:
     def expire_restrictions(self) -> None:
         """Telegram lifts a temporary mute or ban by itself once ``until_date`` has passed."""
         now = self.now()
+        checked = (now, timed_members_made())
+        if checked == self._expiry_checked:  # every call used to scan every member
+            return
+        self._expiry_checked = checked
         for chat in self.chats.values():
             for uid, member in list(chat.members.items()):
                 if member.status in ("restricted", "kicked") and 0 < member.until_date <= now:

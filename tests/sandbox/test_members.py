@@ -72,6 +72,20 @@ async def test_temporary_restrictions_lift_themselves(
     assert (await bot.get_chat_member(community.group, community.member)).status == expected
 
 
+async def test_a_restriction_already_due_lifts_within_the_same_second(
+    bot: Bot, sandbox: Sandbox, community: Community, clock: ManualClock
+) -> None:
+    """The sandbox looks for due restrictions once per second of its clock, unless a new
+    timed restriction was made since: one made already due is lifted at the next call."""
+    assert (await bot.get_chat_member(community.group, community.member)).status == "member"
+    past = int(clock.now().timestamp()) - 5  # the clock has not moved since that call
+    sandbox.set_member(community.group, community.member, "restricted", until_date=past)
+    assert (await bot.get_chat_member(community.group, community.member)).status == "member"
+    sandbox.set_member(community.group, community.member, "restricted")  # no until_date
+    assert (await bot.get_chat_member(community.group, community.member)).status == \
+        "restricted"
+
+
 async def test_restrict_in_basic_group_is_supergroup_only(bot: Bot, sandbox: Sandbox) -> None:
     group = sandbox.add_group("Base", supergroup=False)
     sandbox.add_bot_to(group)
