@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.outbox import GATHER
 from bot.unit_of_work import UnitOfWork, current_uow
-from storage.repositories.outbox import OutboxCall, OutboxRepo
+from storage.repositories.outbox import OutboxCall, OutboxRepo, deletion_key
 
 Buttons = Sequence[Sequence[tuple[str, str]]]  # rows of (text, callback_data or url)
 _QUEUED = "outbox.queued"
@@ -115,17 +115,17 @@ async def edit_message(
 
 async def delete_messages(chat_id: int, message_ids: Sequence[int], *,
                           raid: bool = False) -> None:
-    """One row per message; the sender batches them into deleteMessages (100 ids a call).
+    """One row per message, ever (`deletion_key`: a message already queued for deletion is
+    not queued again); the sender batches them into deleteMessages (100 ids a call).
 
     ``raid``: the chat is under a raid, so these may wait a moment to leave in a full batch
     (`bot.outbox.GATHER`)."""
     uow = current_uow()
-    keys = [_dedupe_key(uow, "deleteMessage") for _ in message_ids]
     ref_kind = GATHER if raid else None
     _queue(uow).extend(
         OutboxCall(chat_id, "deleteMessage", {"chat_id": chat_id, "message_id": m}, uow.now,
-                   dedupe_key=key, ref_kind=ref_kind)
-        for m, key in zip(message_ids, keys, strict=True))
+                   dedupe_key=deletion_key(chat_id, m), ref_kind=ref_kind)
+        for m in dict.fromkeys(message_ids))
 
 
 async def restrict(

@@ -7,11 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxItem
 from storage.repositories._upsert import insert_ignore
+
+
+def deletion_key(chat_id: int, message_id: int) -> str:
+    """The dedupe key of a message's deletion: one row per message, however many decisions
+    (a rule hit, then the ban's clean-up) and replays ask for it. A deletion that failed or
+    was dropped gives its key up, so the message can be deleted later (rights restored)."""
+    return f"del:{chat_id}:{message_id}"
+
+
+_KEY_UNLESS_DELETION = case((OutboxItem.method == "deleteMessage", null()),
+                            else_=OutboxItem.dedupe_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +195,8 @@ class OutboxRepo:
         await self._s.execute(
             update(OutboxItem)
             .where(OutboxItem.id == item_id)
-            .values(status="failed", last_error=error[:500], attempts=OutboxItem.attempts + 1)
+            .values(status="failed", last_error=error[:500], attempts=OutboxItem.attempts + 1,
+                    dedupe_key=_KEY_UNLESS_DELETION)
         )
 
     async def drop_chat(self, chat_id: int, reason: str) -> int:
@@ -192,7 +204,7 @@ class OutboxRepo:
         result = await self._s.execute(
             update(OutboxItem)
             .where(OutboxItem.chat_id == chat_id, OutboxItem.status == "pending")
-            .values(status="dropped", last_error=reason[:500])
+            .values(status="dropped", last_error=reason[:500], dedupe_key=_KEY_UNLESS_DELETION)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 

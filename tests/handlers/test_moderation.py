@@ -137,3 +137,21 @@ async def test_locked_stickers_are_deleted(play: Playground) -> None:
     sticker = sandbox.user_sends(play.group_id, play.people.member, media="sticker")
     await play.deliver()
     assert sticker["message_id"] in _deleted_ids(play, play.group_id)
+
+
+async def test_a_ban_does_not_delete_again_what_a_rule_already_deleted(
+        play: Playground) -> None:
+    """A ban cleans up the member's recent messages; one a rule already removed is not in
+    that clean-up a second time (each message is queued for deletion once)."""
+    sandbox, member = play.sandbox, play.people.member
+    removed = sandbox.user_sends(play.group_id, member, "questa è una truffa")["message_id"]
+    await play.deliver()
+    kept = sandbox.user_sends(play.group_id, member, "messaggio qualunque")["message_id"]
+    sandbox.user_sends(play.group_id, play.people.admin, "/ban", reply_to=kept)
+    await play.deliver()
+    assert [c["user_id"] for c in _calls(play, "banChatMember", play.group_id)] == [member]
+    sent: list[int] = []
+    for method in ("deleteMessage", "deleteMessages"):
+        for params in _calls(play, method, play.group_id):
+            sent += params.get("message_ids") or [params["message_id"]]
+    assert sorted(m for m in sent if m in (removed, kept)) == [removed, kept]

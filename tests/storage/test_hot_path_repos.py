@@ -12,7 +12,7 @@ from storage.repositories.faq import FaqRepo
 from storage.repositories.members import MembersRepo
 from storage.repositories.metrics import MetricsRepo
 from storage.repositories.moderation import EventsRepo
-from storage.repositories.outbox import OutboxCall, OutboxRepo
+from storage.repositories.outbox import OutboxCall, OutboxRepo, deletion_key
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -86,6 +86,33 @@ async def test_enqueue_calls_keeps_order_and_ignores_replayed_keys(engine: Async
     async with session_scope(sessions) as s:
         assert [e.method for e in await OutboxRepo(s).due(NOW)] == [
             "deleteMessage", "banChatMember"]  # the notice is not due yet
+
+
+async def test_a_message_is_queued_for_deletion_once_until_that_deletion_fails(
+        engine: AsyncEngine) -> None:
+    sessions = make_session_factory(engine)
+
+    def delete(message_id: int) -> OutboxCall:
+        return OutboxCall(-1, "deleteMessage", {"chat_id": -1, "message_id": message_id}, NOW,
+                          dedupe_key=deletion_key(-1, message_id))
+
+    ban = OutboxCall(-1, "banChatMember", {"chat_id": -1, "user_id": 9}, NOW, dedupe_key="u1:0")
+    async with session_scope(sessions) as s:
+        await OutboxRepo(s).enqueue_calls([delete(5), delete(6), delete(5), ban])
+        await OutboxRepo(s).enqueue_calls([delete(5)])  # a ban's clean-up asks again
+    async with session_scope(sessions) as s:
+        due = await OutboxRepo(s).due(NOW)
+        assert [(e.method, e.params.get("message_id")) for e in due] == [
+            ("deleteMessage", 5), ("deleteMessage", 6), ("banChatMember", None)]
+        for entry in (due[0], due[2]):
+            await OutboxRepo(s).mark_failed(entry.id, "Bad Request: not enough rights")
+    async with session_scope(sessions) as s:
+        # the right was given back: the failed deletion may be asked again, the pending
+        # one is still queued once, and the failed ban's replay still adds nothing
+        await OutboxRepo(s).enqueue_calls([delete(5), delete(6), ban])
+        assert [(e.method, e.params.get("message_id"))
+                for e in await OutboxRepo(s).due(NOW)] == [
+            ("deleteMessage", 6), ("deleteMessage", 5)]
 
 
 async def test_rows_wait_behind_a_row_retried_later(engine: AsyncEngine) -> None:
