@@ -17,7 +17,7 @@ workers keep join times and the deadline in the database and apply the same tran
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from policies.moderation.types import Decision, MemberHistory, RuleResult
 from policies.schema import Raid
@@ -145,15 +145,20 @@ def during_raid(decision: Decision, history: MemberHistory, config: Raid, now: f
 
     A message removed from someone who joined since just before the raid began is a
     raider's: banned at once (in a supergroup the ban takes their other messages with it)
-    rather than warned three times while the raid goes on. Established members are never
-    caught: their messages go to review, not removal, on a spam score alone.
+    rather than warned three times while the raid goes on. So is a raider's message whose
+    spam score only asks for a review: outside a raid it would open a case for the team, one
+    per message, and a raid's cards would bury the team chat (the raid has its own alert).
+    Established members are never caught: their messages go to review, not removal, on a
+    spam score alone.
     """
-    if not decision.delete or decision.review or decision.action in ("ban", "kick"):
+    if not (decision.delete or decision.review) or decision.action in ("ban", "kick"):
         return decision
     if history.first_seen is None or history.is_admin or history.trusted:
         return decision
     if now - history.first_seen > config.duration + config.seconds:
         return decision
+    reasons = tuple(replace(r, action="delete") if r.action == "review" else r
+                    for r in decision.reasons)
     return Decision.from_reasons(
-        (*decision.reasons, RuleResult("raid", "joined during a raid", "ban")),
+        (*reasons, RuleResult("raid", "joined during a raid", "ban")),
         spam_score=decision.spam_score)
