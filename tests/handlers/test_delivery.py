@@ -179,20 +179,27 @@ async def test_raid_deletions_wait_for_a_full_batch_or_a_pause(play: Playground)
     assert all(sandbox.message(play.group_id, m).deleted for m in ids)
 
 
+async def _raid_deletions_behind_a_backlog(play: Playground) -> tuple[list[int], InboxRow]:
+    """30 raid deletions queued and flushed while an update of the chat waits unhandled."""
+    sandbox = play.sandbox
+    ids = [sandbox.user_sends(play.group_id, play.people.member, f"raid {n}")["message_id"]
+           for n in range(30)]
+    sandbox.clear_calls()
+    waiting = InboxRow(10**9, play.group_id, "{}")
+    async with session_scope(play.runtime.services.sessions) as session:
+        await InboxRepo(session).add_many([waiting], play.clock.now())
+    await _queue_raid_deletions(play, ids)
+    await play.runtime.sender.flush()
+    return ids, waiting
+
+
 async def test_raid_deletions_keep_gathering_while_the_chats_updates_wait(
         play: Playground) -> None:
     """A pause in a raid's deletions while the chat's updates still wait to be handled (the
     bot is going through a stretch of joins) does not send a partial batch: it leaves once
     the chat's backlog is handled, or after GATHER_MAX_S."""
-    sandbox, sender = play.sandbox, play.runtime.sender
-    ids = [sandbox.user_sends(play.group_id, play.people.member, f"raid {n}")["message_id"]
-           for n in range(30)]
-    sandbox.clear_calls()
-    waiting = InboxRow(10**9, play.group_id, "{}")  # an update of the chat not handled yet
-    async with session_scope(play.runtime.services.sessions) as session:
-        await InboxRepo(session).add_many([waiting], play.clock.now())
-    await _queue_raid_deletions(play, ids)
-    await sender.flush()
+    sender = play.runtime.sender
+    ids, waiting = await _raid_deletions_behind_a_backlog(play)
     play.clock.advance(GATHER_QUIET_S * 2)  # a pause, but the backlog is not handled yet
     await sender.flush()
     assert _deletion_batches(play) == [] and sender.holding
@@ -204,15 +211,8 @@ async def test_raid_deletions_keep_gathering_while_the_chats_updates_wait(
 
 async def test_raid_deletions_wait_at_most_gather_max_behind_a_backlog(
         play: Playground) -> None:
-    sandbox, sender = play.sandbox, play.runtime.sender
-    ids = [sandbox.user_sends(play.group_id, play.people.member, f"raid {n}")["message_id"]
-           for n in range(30)]
-    sandbox.clear_calls()
-    async with session_scope(play.runtime.services.sessions) as session:
-        await InboxRepo(session).add_many([InboxRow(10**9, play.group_id, "{}")],
-                                          play.clock.now())
-    await _queue_raid_deletions(play, ids)
-    await sender.flush()
+    sender = play.runtime.sender
+    ids, _ = await _raid_deletions_behind_a_backlog(play)
     play.clock.advance(GATHER_MAX_S - 0.1)
     await sender.flush()
     assert _deletion_batches(play) == []
