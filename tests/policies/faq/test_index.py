@@ -240,3 +240,13 @@ def test_unit_vectors_from_the_embedding_wrapper() -> None:
     assert [v.dtype for v in vecs] == [np.float32, np.float32]
     assert [round(float(np.linalg.norm(v)), 4) for v in vecs] == [1.0, 1.0]
     assert embedding.embed([], kind="query") == []
+
+
+def test_an_index_built_while_the_model_is_unavailable_is_lexical_only() -> None:
+    entries = [FaqEntry(id="orari", questions={"it": ("che orari fate?",)},
+                        answers={"it": "Dalle 9 alle 18."})]
+    available = embedding.available()
+    with embedding.unavailable():
+        assert not embedding.available()
+        assert not FaqIndex.build(entries).semantic
+    assert embedding.available() == available
