@@ -9,6 +9,7 @@ releases the GIL, so the event loop keeps running while a worker thread embeds.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ QUERY_CACHE_SIZE = 4096
 """Recent query vectors kept (about 1.5 KB each): members ask the same things in the same
 words ("quando arriva il mio ordine?"), and a repeat then costs a dictionary lookup."""
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _state: dict[str, Any] = {"model": None, "failed": False}
 _queries: OrderedDict[str, Vector] = OrderedDict()
@@ -42,7 +44,8 @@ def _load() -> Any:
         from policies.e5.encoder import E5
 
         _state["model"] = E5()
-    except (ImportError, OSError, RuntimeError, ValueError):
+    except (ImportError, OSError, RuntimeError, ValueError) as error:
+        log.warning("embedding model unavailable, the FAQ matches lexically only: %s", error)
         _state["failed"] = True
     return _state["model"]
 

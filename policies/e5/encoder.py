@@ -82,10 +82,13 @@ class E5:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         data = with_initializers(GRAPH.read_bytes(), weight_tensors(model))
-        # onnxruntime's fused Add + LayerNormalization ran 4x slower than the pair here.
-        self._session = ort.InferenceSession(
-            data, options, providers=["CPUExecutionProvider"],
-            disabled_optimizers=["SkipLayerNormFusion"])
+        try:
+            # onnxruntime's fused Add + LayerNormalization ran 4x slower than the pair here.
+            self._session = ort.InferenceSession(
+                data, options, providers=["CPUExecutionProvider"],
+                disabled_optimizers=["SkipLayerNormFusion"])
+        except Exception as error:  # onnxruntime's own exception types derive from Exception
+            raise RuntimeError(f"onnxruntime cannot load the e5 graph: {error}") from error
         # The wrapper keeps the model bytes (22 MB) only to rebuild the session after a
         # provider failure, which the CPU provider never needs.
         if getattr(self._session, "_model_bytes", None) is not None:

@@ -98,3 +98,25 @@ def test_appended_initializers_parse_as_part_of_the_graph() -> None:
     assert set(found) == {"split", "w", "s"}
     assert all(np.array_equal(found[name], array) for name, array in tensors.items())
     assert len(model.graph.node) > 100  # the original graph is still all there
+
+
+def test_a_broken_graph_leaves_the_faq_lexical_with_a_warning(tmp_path, monkeypatch, caplog):
+    from policies import embedding
+    from policies.e5 import encoder
+
+    broken = tmp_path / "graph.onnx"
+    broken.write_bytes(b"not a model")
+    monkeypatch.setattr(encoder, "GRAPH", broken)
+    with pytest.raises(RuntimeError, match="onnxruntime cannot load"):
+        encoder.E5()
+    with embedding._lock:
+        saved = dict(embedding._state)
+        embedding._state.update(model=None, failed=False)
+    try:
+        assert not embedding.available()
+        assert "FAQ matches lexically only" in caplog.text
+        with pytest.raises(RuntimeError, match="unavailable"):
+            embedding.embed(["ciao"], kind="query")
+    finally:
+        with embedding._lock:
+            embedding._state.update(saved)
