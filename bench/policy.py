@@ -19,10 +19,11 @@ import numpy as np
 from bench import faqgen
 from bench.blocklist import EVERYDAY, REGEXES, SPAMMY, SYLLABLES, make_terms
 from bot.policy_loader import load_policy
+from policies.e5.encoder import MODEL_ID
 from policies.faq import FaqIndex
 from policies.faq.background import BACKGROUND
 from policies.faq.evaluate import entries_from_dataset
-from policies.faq.semantic import MODEL_ID, vector_key
+from policies.faq.semantic import vector_key
 from policies.schema import BlockRule, FaqItem, PolicyFile
 
 CACHE = Path(__file__).parent / ".cache"

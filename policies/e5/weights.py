@@ -81,17 +81,8 @@ class ModelFile:
         eps = self._float()
         self._ints(1)  # block size, always QK
         self.dims = Dims(hidden, layers, heads, ffn, vocab, max_positions, eps)
-        self._vocabulary_at = self._pos
-        self._read_vocabulary(decode=False)
+        self.vocabulary = self._read_vocabulary()
         self._tensors = self._read_directory()
-
-    def vocabulary(self) -> Vocabulary:
-        """The tokenizer tables (views into the file)."""
-        self._pos = self._vocabulary_at
-        vocabulary = self._read_vocabulary(decode=True)
-        if vocabulary is None:  # pragma: no cover - decode=True always returns one
-            raise RuntimeError("vocabulary not decoded")
-        return vocabulary
 
     def drop_cached_pages(self) -> None:
         """Let the kernel take back the pages read so far (they count in RSS while
@@ -120,7 +111,9 @@ class ModelFile:
         self._pos += 4
         return float(value)
 
-    def _read_vocabulary(self, *, decode: bool) -> Vocabulary | None:
+    def _read_vocabulary(self) -> Vocabulary:
+        """The tokenizer tables: views into the file, and the normalisation map (4,837
+        entries) as a dict."""
         count, bos, eos, _pad, unk = self._ints(5)
         (blob_len,) = struct.unpack_from("<Q", self._map, self._pos)
         offsets_at = self._pos + 8
@@ -130,9 +123,6 @@ class ModelFile:
         (norm_count,) = self._ints(1)
         (norm_bytes,) = struct.unpack_from("<I", self._map, self._pos)
         self._pos += 4
-        if not decode:
-            self._pos += norm_bytes
-            return None
         offsets = np.frombuffer(self._map, np.uint32, count + 1, offsets_at)
         scores = np.frombuffer(self._map, np.float32, count, scores_at)
         blob = memoryview(self._map)[blob_at:blob_at + blob_len]

@@ -29,11 +29,10 @@ import numpy as np
 import numpy.typing as npt
 
 from policies import embedding
-from policies.e5.encoder import MODEL_ID as E5_MODEL_ID
+from policies.e5.encoder import MODEL_ID
 from policies.embedding import Vector
 from policies.faq.background import BACKGROUND
 
-MODEL_ID = E5_MODEL_ID
 Matrix = npt.NDArray[np.float32]
 Codes = npt.NDArray[np.signedinteger]
 CodeType = type[np.signedinteger]
