@@ -80,6 +80,10 @@ class E5:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Without the arena each run allocates its activations and frees them. The arena
+        # grows to fit the longest text seen and keeps it: 5 MB more after questions of 120
+        # lengths. Its saving is small: 4.4 ms against 4.6 for a 15-token question.
+        options.enable_cpu_mem_arena = False
         data = with_initializers(GRAPH.read_bytes(), weight_tensors(model))
         try:
             # onnxruntime's fused Add + LayerNormalization ran 4x slower than the pair here.
