@@ -38,8 +38,9 @@ def words(text: str) -> list[str]:
 def stem(word: str, lang: str) -> str:
     """Snowball stem of one lowercase word; words of unknown languages pass through.
 
-    The Python Snowball stemmers keep state on the instance, so calls are serialised; a
-    cache makes repeated words (the usual case in chat) cost a dict lookup.
+    Snowball stemmers (PyStemmer's C ones, which snowballstemmer hands out when PyStemmer is
+    installed, as it is here, or its own Python ones) keep state on the instance, so calls
+    are serialised; a cache makes repeated words (the usual case in chat) cost a lookup.
     """
     key = (lang, word)
     cached = _stem_cache.get(key)
