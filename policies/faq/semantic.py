@@ -7,14 +7,19 @@ against the text that answers it), which adds the answer's own words ("Klarna", 
 keyed by a hash of model, prefix and text, so the caller can persist them (e.g. in the
 database) and hand them back at the next build: only new or edited texts are embedded again.
 
-Phrasing and answer vectors are held as 16-bit integers with one float32 scale per row
-(symmetric: scale = max|row| / 32767), half the float32 size (at 10,000 entries, 30 MB
-instead of 59), and scored a block of rows at a time (`block.astype(float32) @ query`, times
-the scales), which is faster than the float32 product since each block stays in the cache.
-A cosine moves by under 1e-5 and the confidence by under 5e-4: no decision changed, on the
-three evaluation sets or on 580 benchmark questions against 10,000 entries. 8 bits would
-save 15 MB more, but move cosines by up to 2e-3 and the confidence (steep in the margin
-between the first two entries) by up to 0.11: 6 of those 580 decisions changed. The
+Vectors are held as integers with one float32 scale per row (symmetric: scale = max|row| /
+the largest code) and scored a block of rows at a time (`block.astype(float32) @ query`,
+times the scales), which is faster than the float32 product since each block stays in the
+cache. Phrasings get 16 bits: a cosine moves by under 1e-5 and the confidence by under 5e-4,
+and no decision changed on the three evaluation sets or on 580 benchmark questions against
+10,000 entries; in 8 bits cosines moved by up to 2e-3 and the confidence (steep in the margin
+between the first two entries) by up to 0.11, and 6 of those 580 decisions changed (5 of
+800 in a later run; rotating the vectors before quantizing, to spread their large
+components, changed 13). Answers get 8 bits: their cosine only adds `W_ANSWER` times itself
+to an entry's score, and with 8-bit answers no decision changed on the three sets or on 800
+benchmark questions (600 FAQ questions, 200 chat lines) against 10,000 entries; the
+confidence moved by 0.002 on average and 0.023 at most. At 10,000 entries (20,000
+phrasings, 20,000 answers) that is 15.4 + 7.7 MB instead of 61 MB in float32. The
 persisted vectors stay exact: a vector embedded during a build is kept aside, in float32,
 until the caller takes it (`take_new_vectors`).
 """
@@ -42,7 +47,9 @@ DIM = 384
 BLOCK_ROWS = 1024
 """Rows converted to float32 at a time when scoring (1.5 MB: stays in the CPU cache)."""
 CODES: CodeType = np.int16
-"""Integer type of the stored rows (see the module docstring for why not int8)."""
+"""Integer type of the phrasing rows (see the module docstring for why not int8)."""
+ANSWER_CODES: CodeType = np.int8
+"""Integer type of the answer rows (see the module docstring)."""
 
 
 def vector_key(text: str, kind: Kind = "query") -> str:
@@ -77,7 +84,7 @@ def _dim(known: Mapping[str, Vector]) -> int:
 class SemanticIndex:
     """Phrasing and answer vectors stored entry by entry, plus the off-topic background.
 
-    Phrasings and answers are `Quantized` matrices (int16 rows, one scale each); the 60
+    Phrasings and answers are `Quantized` matrices (int16 and int8 rows, one scale each); the 60
     background lines stay float32. No per-text vector objects stay alive between builds,
     except the vectors embedded during this build, kept exact until `take_new_vectors`.
     The texts are the caller's own objects, not copies.
@@ -97,7 +104,8 @@ class SemanticIndex:
         self._new: dict[str, Vector] = {k: v for k, v in found.items() if k not in known}
         self._matrix = Quantized.from_rows([found[vector_key(t)] for t in flat])
         self._background: Matrix = _stack([found[vector_key(t)] for t in BACKGROUND])
-        answer_matrix = Quantized.from_rows([found[vector_key(t, "passage")] for t in answers])
+        answer_matrix = Quantized.from_rows([found[vector_key(t, "passage")] for t in answers],
+                                            ANSWER_CODES)
         del found  # every vector is a matrix row now (and the new ones are in self._new)
         self._ends, self._has, self._starts = _layout(phrasings_per_entry)
         self._answers = _Groups(answer_matrix, answers_per_entry, len(phrasings_per_entry))

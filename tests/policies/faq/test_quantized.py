@@ -148,3 +148,20 @@ def test_service_build_persists_only_the_new_exact_vectors(fake_model: list[str]
     assert all(fresh[vector_key(t)] == _fake_vector(t, "query").tobytes() for t in texts)
     assert index.take_new_vectors() == {}  # taken by the service: nothing kept aside
 
+
+
+def test_phrasings_are_held_in_16_bits_and_answers_in_8(fake_model: list[str]) -> None:
+    phrasings, answers = _groups()
+    index = SemanticIndex(phrasings, {}, answers)
+    exact = index.take_new_vectors()
+    query = _fake_vector("posso pagare a rate?", "query")
+    flat_answers = [t for group in answers for t in group]
+    answer_rows = np.stack([exact[vector_key(t, "passage")] for t in flat_answers])
+    phrasing_rows = np.stack([exact[vector_key(t)] for g in phrasings for t in g])
+    np.testing.assert_allclose(index.similarities(query), phrasing_rows @ query, atol=1e-5)
+    best_exact = [max(float(answer_rows[flat_answers.index(t)] @ query) for t in group)
+                  for group in answers]
+    got = index.answer_scores(query)
+    assert float(np.max(np.abs(got - np.array(best_exact, dtype=np.float32)))) < 4e-3
+    # 8 bits is coarser than 16: the answer scores are not exact to 1e-5.
+    assert float(np.max(np.abs(got - np.array(best_exact, dtype=np.float32)))) > 1e-5
