@@ -1,4 +1,8 @@
-"""Resident memory of this process, from /proc (Linux); peak resettable per scenario."""
+"""Resident memory of a process, from /proc (Linux); peak resettable per scenario.
+
+Without ``pid`` the figures are this process's; with it, another process's (the memory
+scenario reads the bot's and the sandbox's this way).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,11 @@ import contextlib
 import resource
 from pathlib import Path
 
-STATUS = Path("/proc/self/status")
 
-
-def _field(name: str) -> float | None:
+def _field(name: str, pid: int | None = None) -> float | None:
+    status = Path(f"/proc/{pid if pid is not None else 'self'}/status")
     with contextlib.suppress(OSError):
-        for line in STATUS.read_text().splitlines():
+        for line in status.read_text().splitlines():
             if line.startswith(name + ":"):
                 return int(line.split()[1]) / 1024
     return None
@@ -34,3 +37,12 @@ def reset_peak() -> None:
     """Linux resets VmHWM to the current RSS when "5" is written to clear_refs."""
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
+
+
+def of_process(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of process ``pid`` in MB; OSError when it cannot be read (gone, or
+    not Linux): a figure the scenario cannot read must fail it, not read as zero."""
+    rss, peak = _field("VmRSS", pid), _field("VmHWM", pid)
+    if rss is None or peak is None:
+        raise OSError(f"cannot read VmRSS/VmHWM of process {pid} from /proc")
+    return rss, peak
