@@ -1,15 +1,32 @@
-"""Memory: RSS with many chats and members known, a big FAQ loaded, and every chat active.
+"""Memory: RSS of a real bot process with many chats and members known, a big FAQ loaded, and
+every chat active.
 
-Runs in a fresh process (``python -m bench.memory quick|full``, which ``python -m bench``
-starts pinned to one CPU; run it alone as ``taskset -c 0 python -m bench.memory full`` for
-the same figure), so the figure is the bot's and not what earlier scenarios left in the
-allocator. Every chat receives a message, so each has built whatever per-chat state it
-keeps. The sandbox ("Telegram", with all its users, members and messages) lives in the same
-process: ``rss_sandbox_mb`` is how much the resident set grew while the sandbox took in its
-members, the part of the figure that a real deployment does not have. The scenario keeps no
-reference of its own to the policy (the bot keeps what it needs) and writes the members'
-rows and the FAQ vectors to the database a chunk at a time, as a bot that met them (or
-embedded them) over months would have them: the scenario itself never holds them all.
+What is measured is ``python -m bot run``, exactly what an operator runs, talking over HTTP
+on 127.0.0.1 to the sandbox Telegram served by another process (``bench.sandbox_server``):
+the figures are read from the bot process's /proc/<pid>/status, so neither the sandbox's
+users and memberships nor this scenario's own code and imports are in them. The bot starts
+from files prepared beforehand (``bench.memory_world``): its generated policy as a YAML
+policy file, a migrated SQLite database holding the FAQ's vectors, every chat and every
+member, and a sandbox world where it is an administrator of every chat already, as a bot
+restarted after months of service finds them.
+
+Figures (MB):
+
+- ``rss_before_mb``: the same command with the bundled example policy and a database with
+  nothing but the schema and the example's vectors, just started (interpreter, libraries,
+  embedding model: what any bot costs before its data);
+- ``rss_loaded_mb``: the measured bot just started (``Runtime.start`` returned: policy file
+  read, FAQ index built), no update handled yet;
+- ``rss_active_mb``: after one ordinary (non-spam) message in every group, once all are
+  handled and nothing is due in the groups' outbox (see ``bench.processes.settle``);
+- ``peak_rss_mb``: the bot's VmHWM then, its peak over its whole life: reading a big policy
+  file and building the FAQ index at start are in it;
+- ``rss_sandbox_mb``: the sandbox process's RSS at the end, for scale: Telegram's side, in
+  none of the bot's figures.
+
+``seconds`` is the scenario's wall time, preparation included. ``python -m bench.memory
+quick|full`` prints one JSON line; the process pins itself to one CPU first, so the sandbox
+and the bot (its children) run on that CPU too, as they do under ``python -m bench``.
 """
 
 from __future__ import annotations
@@ -17,67 +34,49 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import logging
+import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from bench import rss
-from bench.drive import Driver, live, settle
+from bench.memory_world import BASELINE, DATABASE, POLICY, STATE, prepare
 from bench.plan import FULL, QUICK, Plan
-from bench.policy import blocklist_terms, faq_vector_batches, make_policy
-from bench.throughput import WINDOW, sqlite_url
+from bench.policy import blocklist_terms
+from bench.processes import bot_env, bot_process, sandbox_process, settle
 from bench.traffic import make_traffic
-from bench.world import add_sandbox_members, create_world, record_members, start
-from bot.services import Services
-from policies.schema import PolicyFile
-from storage.db import session_scope
-from storage.repositories.faq import FaqRepo
 
 SEED = 20240611
 
 
 async def measure(plan: Plan, directory: Path, seed: int = SEED) -> dict[str, Any]:
-    policy = make_policy(plan.terms, plan.regexes, plan.memory_faq)
-    before = rss.current_mb()  # interpreter, libraries and the policy object
-    world = await create_world(policy, sqlite_url(directory, "memory"),
-                               extra_groups=plan.memory_chats - len(policy.communities))
-    await store_vectors(world.runtime.services, policy)
-    del policy  # in the database and in the bot's services now, as in the product
-    gc.collect()
-    try:
-        await start(world)
-        per_group = plan.memory_members // len(world.groups)
-        without_sandbox_members = rss.current_mb()
-        members = add_sandbox_members(world, per_group)
-        sandbox = rss.current_mb() - without_sandbox_members
-        await record_members(world, members)
-        del members
-        gc.collect()
-        loaded = rss.current_mb()
-        traffic = [m for m in make_traffic(plan.memory_chats * 3, blocklist_terms(plan.terms),
-                                           plan.memory_faq, seed) if m.kind != "spam"]
-        async with live(world):
-            driver = Driver(world)
-            driver.pairs = [(c, world.members[c][0]) for c in world.groups]
-            sent = await driver.closed_loop(traffic[:len(world.groups)], WINDOW)
-            await settle(world, sent)
-        active = rss.current_mb()
-        return {"chats": len(world.groups), "members": per_group * len(world.groups),
-                "faq_entries": plan.memory_faq, "rss_before_mb": round(before, 1),
-                "rss_loaded_mb": round(loaded, 1), "active_chats": len(sent),
-                "rss_active_mb": round(active, 1), "rss_sandbox_mb": round(sandbox, 1),
-                "peak_rss_mb": round(rss.peak_mb(), 1)}
-    finally:
-        await world.close()
-
-
-async def store_vectors(services: Services, policy: PolicyFile) -> None:
-    """The FAQ's vectors into the bot's database, a chunk at a time (before it loads them)."""
-    for chunk in faq_vector_batches(policy):
-        async with session_scope(services.sessions) as session:
-            await FaqRepo(session).add_vectors(chunk)
+    started = time.perf_counter()
+    layout = await prepare(plan, directory)
+    gc.collect()  # the world and the policy were built here, and are gone
+    texts = [m.text for m in make_traffic(plan.memory_chats * 3, blocklist_terms(plan.terms),
+                                          plan.memory_faq, seed) if m.kind != "spam"]
+    texts = texts[:len(layout.groups)]  # one ordinary message for every group
+    database, log = directory / DATABASE, directory / "bot.log"
+    async with sandbox_process(directory / STATE, directory / "sandbox.log") as telegram:
+        async with bot_process(bot_env(telegram.url, directory / BASELINE, None),
+                               directory / "baseline.log") as bot:
+            before, _ = rss.of_process(bot.pid)
+        env = bot_env(telegram.url, database, directory / POLICY)
+        async with bot_process(env, log) as bot:
+            loaded, _ = rss.of_process(bot.pid)
+            for chat_id, text in zip(layout.groups, texts, strict=True):
+                await telegram.do("user_sends", chat_id=chat_id,
+                                  user_id=layout.speakers[chat_id], text=text)
+            await settle(bot, database, len(texts), log, layout.team_chat_id)
+            active, peak = rss.of_process(bot.pid)
+            sandbox_rss, _ = rss.of_process(telegram.pid)
+    return {"chats": len(layout.groups), "members": layout.members,
+            "faq_entries": plan.memory_faq, "rss_before_mb": round(before, 1),
+            "rss_loaded_mb": round(loaded, 1), "active_chats": len(texts),
+            "rss_active_mb": round(active, 1), "rss_sandbox_mb": round(sandbox_rss, 1),
+            "peak_rss_mb": round(peak, 1), "seconds": round(time.perf_counter() - started, 1)}
 
 
 async def in_subprocess(mode: str) -> dict[str, Any]:
@@ -91,7 +90,8 @@ async def in_subprocess(mode: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.CRITICAL)
+    if hasattr(os, "sched_setaffinity"):  # children inherit it: the bot runs on one CPU
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     plan = FULL if sys.argv[1:] == ["full"] else QUICK
     with tempfile.TemporaryDirectory(prefix="portavoce-bench-mem-") as directory:
         result = asyncio.run(measure(plan, Path(directory)))

@@ -81,11 +81,11 @@ def print_tables(result: dict[str, Any]) -> None:
           f"{raid['updates_handled_when_clean']} of {raid['updates_handled']} updates handled "
           f"by then\n  calls: {raid['calls_by_method']}")
     mem = result["memory"]
-    print(f"\nmemory (own process, sandbox included): {mem['chats']} chats, "
-          f"{mem['members']:,} members, {mem['faq_entries']:,} FAQ: RSS before "
-          f"{mem['rss_before_mb']} MB, loaded {mem['rss_loaded_mb']} MB, after a message in "
-          f"each of {mem['active_chats']} chats {mem['rss_active_mb']} MB "
-          f"(peak {mem['peak_rss_mb']} MB)")
+    print(f"\nmemory (`python -m bot run`'s own process; the sandbox runs apart, "
+          f"{mem['rss_sandbox_mb']} MB): {mem['chats']} chats, {mem['members']:,} "
+          f"members, {mem['faq_entries']:,} FAQ: RSS loaded {mem['rss_loaded_mb']} MB, after "
+          f"a message in each of {mem['active_chats']} chats {mem['rss_active_mb']} MB (peak "
+          f"{mem['peak_rss_mb']} MB); the example policy and no data: {mem['rss_before_mb']} MB")
     if not result.get("postgres"):
         print("\npostgres: not configured (set PORTAVOCE_BENCH_POSTGRES_URL)")
     print("\ntargets:")
