@@ -44,8 +44,10 @@ CodeType = type[np.signedinteger]
 Kind = Literal["query", "passage"]
 
 DIM = 384
-BLOCK_ROWS = 1024
-"""Rows converted to float32 at a time when scoring (1.5 MB: stays in the CPU cache)."""
+BLOCK_ROWS = 256
+"""Rows converted to float32 at a time when scoring: 384 KB, which stays in a core's L2
+cache with room to spare. 20,000 int16 rows scored in 1.1 ms with blocks of 256 rows or 512,
+1.7 ms with 1,024 (1.5 MB: over half of this machine's 2 MB L2), 1.4 ms with 64."""
 CODES: CodeType = np.int16
 """Integer type of the phrasing rows (see the module docstring for why not int8)."""
 ANSWER_CODES: CodeType = np.int8
@@ -137,9 +139,20 @@ class SemanticIndex:
         out.update(self._new)
         return out
 
-    def answer_scores(self, query: Vector) -> npt.NDArray[np.float32]:
-        """Best cosine between the query and each entry's answers (-1 without answers)."""
-        return self._answers.best(query)
+    def answer_scores(
+        self, query: Vector, entries: npt.NDArray[np.intp] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """Best cosine between the query and each entry's answers (-1 without answers).
+
+        With `entries`, only those entries' answers are scored; the others read -1.
+        """
+        return self._answers.best(query, entries)
+
+    @property
+    def answer_bound(self) -> float:
+        """No answer's score exceeds this (the longest stored answer row: a cosine with a
+        unit query, a hair over 1 after 8-bit rounding)."""
+        return self._answers.bound
 
     def query_vector(self, text: str) -> Vector:
         """The member's line as a vector (truncated and embedded once per message)."""
@@ -212,6 +225,13 @@ class Quantized:
         out *= self.scales
         return out
 
+    def dot_rows(self, query: Vector, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]:
+        """The dot products of the given rows only (in that order) with `query`."""
+        query = np.asarray(query, dtype=np.float32)
+        out: npt.NDArray[np.float32] = self.rows[rows].astype(np.float32) @ query
+        out *= self.scales[rows]
+        return out
+
     def dequantized(self) -> Matrix:
         """The rows as float32 (a new matrix: for persistence, not for scoring)."""
         return self.rows.astype(np.float32) * self.scales[:, None]
@@ -250,18 +270,35 @@ def _stable_scales(
 class _Groups:
     """Vectors grouped by entry, for a per-entry maximum cosine."""
 
-    __slots__ = ("_has", "_size", "_starts", "matrix")
+    __slots__ = ("_ends", "_firsts", "_has", "_size", "_starts", "bound", "matrix")
 
     def __init__(self, matrix: Quantized, groups: Sequence[Sequence[str]], size: int) -> None:
         padded = [*groups, *([()] * (size - len(groups)))]
         self.matrix = matrix
         self._size = size
-        _, self._has, self._starts = _layout(padded)
+        self._ends, self._has, self._starts = _layout(padded)
+        self._firsts = self._ends - np.array([len(g) for g in padded], dtype=np.intp)
+        norms = (np.linalg.norm(matrix.rows.astype(np.float32), axis=1) * matrix.scales
+                 if len(matrix) else np.zeros(0, dtype=np.float32))
+        self.bound = float(np.max(norms)) * (1 + 1e-5) if len(norms) else 0.0
 
-    def best(self, query: Vector) -> npt.NDArray[np.float32]:
+    def best(
+        self, query: Vector, entries: npt.NDArray[np.intp] | None = None,
+    ) -> npt.NDArray[np.float32]:
         out = np.full(self._size, -1.0, dtype=np.float32)
-        if len(self._starts):
-            out[self._has] = np.maximum.reduceat(self.matrix.dot(query), self._starts)
+        if entries is None:
+            if len(self._starts):
+                out[self._has] = np.maximum.reduceat(self.matrix.dot(query), self._starts)
+            return out
+        entries = np.unique(np.asarray(entries, dtype=np.intp))
+        entries = entries[self._has[entries]]
+        if not len(entries):
+            return out
+        firsts = self._firsts[entries]
+        sizes = self._ends[entries] - firsts
+        offsets = np.cumsum(sizes) - sizes  # where each entry's rows start in `rows`
+        rows = np.repeat(firsts - offsets, sizes) + np.arange(int(sizes.sum()))
+        out[entries] = np.maximum.reduceat(self.matrix.dot_rows(query, rows), offsets)
         return out
 
 
