@@ -231,6 +231,8 @@ class FaqIndex:
         floor = np.partition(bases, _HEAD - _POOL)[_HEAD - _POOL]
         reach = np.flatnonzero(scores + W_ANSWER * semantic.answer_bound >= floor)
         rest = np.setdiff1d(np.union1d(reach, np.asarray(lexical, dtype=np.intp)), head)
+        if len(rest) > len(scores) // 2:  # gathering most rows costs more than a full scan
+            return semantic.answer_scores(vector)
         if len(rest):
             answers = np.maximum(answers, semantic.answer_scores(vector, rest))
         return answers

@@ -226,10 +226,23 @@ class Quantized:
         return out
 
     def dot_rows(self, query: Vector, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]:
-        """The dot products of the given rows only (in that order) with `query`."""
+        """The dot products of the given rows only (in that order) with `query`, gathered a
+        block at a time (a float32 copy of thousands of rows would be megabytes a call)."""
         query = np.asarray(query, dtype=np.float32)
-        out: npt.NDArray[np.float32] = self.rows[rows].astype(np.float32) @ query
+        out = np.empty(len(rows), dtype=np.float32)
+        for start in range(0, len(rows), BLOCK_ROWS):
+            picked = rows[start:start + BLOCK_ROWS]
+            np.dot(self.rows[picked].astype(np.float32), query, out=out[start:start + len(picked)])
         out *= self.scales[rows]
+        return out
+
+    def norms(self) -> npt.NDArray[np.float32]:
+        """Each row's length, dequantized, a block at a time."""
+        out = np.empty(len(self.rows), dtype=np.float32)
+        for start in range(0, len(self.rows), BLOCK_ROWS):
+            block = self.rows[start:start + BLOCK_ROWS].astype(np.float32)
+            out[start:start + len(block)] = np.linalg.norm(block, axis=1)
+        out *= self.scales
         return out
 
     def dequantized(self) -> Matrix:
@@ -278,9 +291,7 @@ class _Groups:
         self._size = size
         self._ends, self._has, self._starts = _layout(padded)
         self._firsts = self._ends - np.array([len(g) for g in padded], dtype=np.intp)
-        norms = (np.linalg.norm(matrix.rows.astype(np.float32), axis=1) * matrix.scales
-                 if len(matrix) else np.zeros(0, dtype=np.float32))
-        self.bound = float(np.max(norms)) * (1 + 1e-5) if len(norms) else 0.0
+        self.bound = float(np.max(matrix.norms())) * (1 + 1e-5) if len(matrix) else 0.0
 
     def best(
         self, query: Vector, entries: npt.NDArray[np.intp] | None = None,

@@ -17,15 +17,23 @@ from policies.embedding import Vector
 from policies.faq import index as index_module
 from policies.faq.evaluate import entries_from_dataset
 from policies.faq.index import FaqIndex
-from policies.faq.semantic import SemanticIndex
+from policies.faq.semantic import Quantized, SemanticIndex
 
 WORDS = ("ordine", "spedizione", "reso", "taglia", "pagamento", "negozio", "garanzia",
          "coupon", "consegna", "rimborso", "account", "colore")
 
 
+TOPIC = np.random.default_rng(1).standard_normal(384).astype(np.float32)
+
+
 def _fake_vector(text: str, kind: str) -> Vector:
+    """A unit vector seeded by the text, pulled towards TOPIC by the number after "#" in it:
+    texts marked #0 are unrelated to a question about TOPIC, #99 almost the same."""
     seed = int.from_bytes(hashlib.sha256(f"{kind}|{text}".encode()).digest()[:8], "little")
-    vector = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+    noise = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+    noise /= np.float32(np.linalg.norm(noise))
+    pull = int(text.split("#")[1].split(maxsplit=1)[0]) / 12 if "#" in text else 0.0
+    vector = noise + np.float32(pull) * TOPIC / np.float32(np.linalg.norm(TOPIC))
     return vector / np.float32(np.linalg.norm(vector))
 
 
@@ -40,13 +48,15 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _entries(count: int) -> list[dict[str, object]]:
+    """Entries whose phrasings and answers range from unrelated (#0) to on topic (#99)."""
     out: list[dict[str, object]] = []
     for n in range(count):
         a, b = WORDS[n % len(WORDS)], WORDS[(n * 7 + 3) % len(WORDS)]
-        answers = {"it": f"Risposta {n} su {a}", "en": f"Answer {n} about {b}"}
+        near = (n * 37) % 100
+        answers = {"it": f"Risposta {n} su {a} #{(n * 53) % 100}", "en": f"Answer {n} #{near}"}
         if n % 9 == 4:
             answers = {}  # an entry without answers
-        out.append({"id": f"e{n}", "questions": {"it": [f"come funziona {a} {n}?",
+        out.append({"id": f"e{n}", "questions": {"it": [f"come funziona {a} {n}? #{near}",
                                                          f"domanda su {b} numero {n}"]},
                     "answer": answers})
     return out
@@ -61,11 +71,25 @@ def test_pruned_answers_rank_exactly_as_all_answers(
     fake_model: None, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     index = FaqIndex.build(entries_from_dataset(_entries(400)), languages=("it", "en"))
-    questions = [f"come funziona {w} {n}?" for n in (3, 50, 171, 399) for w in WORDS[:4]]
-    questions += ["ciao a tutti", "qualcuno sa dove si trova il negozio?"]
+    questions = [f"come funziona {w}? #{k}" for k in (99, 80, 60, 30) for w in WORDS[:3]]
+    questions += ["ciao a tutti", "qualcuno sa dove si trova il negozio? #90"]
+    gathered: list[int] = []
+    dot_rows = Quantized.dot_rows
+
+    def counting(self: Quantized, query: Vector, rows: np.ndarray) -> np.ndarray:
+        gathered.append(len(rows))
+        return dot_rows(self, query, rows)
+
+    monkeypatch.setattr(Quantized, "dot_rows", counting)
     pruned = [_ranked(index, q) for q in questions]
+    answer_rows = sum(len(e["answer"]) for e in _entries(400))  # type: ignore[arg-type]
+    assert gathered and max(gathered) < answer_rows // 2  # most answers were skipped
     monkeypatch.setattr(index_module, "_HEAD", 10**9)  # every answer scored
-    assert [_ranked(index, q) for q in questions] == pruned
+    full = [_ranked(index, q) for q in questions]
+    assert [[c[0] for c in ranked] for ranked in full] == [[c[0] for c in r] for r in pruned]
+    for ranked, other in zip(full, pruned, strict=True):
+        for mine, theirs in zip(ranked, other, strict=True):  # to float32 rounding
+            assert mine[1:] == pytest.approx(theirs[1:], abs=1e-5)
 
 
 def test_scoring_some_entries_matches_scoring_all(fake_model: None) -> None:
