@@ -34,7 +34,8 @@ def _fake_vector(text: str, kind: str) -> Vector:
     noise /= np.float32(np.linalg.norm(noise))
     pull = int(text.split("#")[1].split(maxsplit=1)[0]) / 12 if "#" in text else 0.0
     vector = noise + np.float32(pull) * TOPIC / np.float32(np.linalg.norm(TOPIC))
-    return vector / np.float32(np.linalg.norm(vector))
+    unit: Vector = (vector / np.float32(np.linalg.norm(vector))).astype(np.float32)
+    return unit
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_pruned_answers_rank_exactly_as_all_answers(
 
     monkeypatch.setattr(Quantized, "dot_rows", counting)
     pruned = [_ranked(index, q) for q in questions]
-    answer_rows = sum(len(e["answer"]) for e in _entries(400))  # type: ignore[arg-type]
+    answer_rows = sum(len(e["answer"]) for e in _entries(400))  # type: ignore[misc, arg-type]
     assert gathered and max(gathered) < answer_rows // 2  # most answers were skipped
     monkeypatch.setattr(index_module, "_HEAD", 10**9)  # every answer scored
     full = [_ranked(index, q) for q in questions]
