@@ -18,7 +18,6 @@ Nothing here is kept once the files are written: the bench process is not measur
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,8 +31,9 @@ from sqlalchemy import insert
 
 from bench.plan import Plan
 from bench.policy import faq_vector_batches, make_policy
+from bench.world import add_groups
 from bot.policy_loader import load_policy
-from bot.sandbox import Sandbox, SandboxError
+from bot.sandbox import Sandbox
 from bot.sandbox.persist import save_file
 from handlers.membership import RIGHT_FLAGS
 from policies.schema import PolicyFile
@@ -43,7 +43,6 @@ from storage.models import Chat, Member
 from storage.repositories.faq import FaqRepo
 
 POLICY, STATE, DATABASE, BASELINE = "policy.yaml", "sandbox.json", "bot.db", "baseline.db"
-TEAM_CHAT_ID = -1001000000099  # when the policy names none (as bench.world)
 CHUNK = 5_000
 
 
@@ -69,15 +68,7 @@ def write_policy(policy: PolicyFile, path: Path) -> None:
 def build_sandbox(policy: PolicyFile, groups: int, per_group: int) -> tuple[Sandbox, Layout]:
     """Telegram's side: ``groups`` groups (the policy's first), the team chat, members."""
     sandbox = Sandbox()
-    owner = sandbox.add_user("Elena", username="elena_owner", language_code="it")["id"]
-    chat_ids = [c.chat_id for c in policy.communities]
-    for chat_id in chat_ids:
-        sandbox.add_group(str(chat_id), chat_id=chat_id, owner_id=owner)
-    team = policy.team.chat_id or TEAM_CHAT_ID
-    sandbox.add_group("Team", chat_id=team, owner_id=owner)
-    while len(chat_ids) < groups:
-        with contextlib.suppress(SandboxError):  # generated ids may hit the policy's
-            chat_ids.append(sandbox.add_group(f"Group {len(chat_ids)}", owner_id=owner))
+    _, chat_ids, team = add_groups(sandbox, policy, groups)
     for chat_id in [*chat_ids, team]:
         sandbox.set_member(chat_id, sandbox.bot_id, "administrator")
     speakers: dict[int, int] = {}

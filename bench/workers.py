@@ -29,6 +29,7 @@ import httpx
 
 from bench import postgres
 from bench.traffic import make_traffic
+from bench.world import TEAM_CHAT_ID
 from bot.dispatcher import chat_key
 from bot.policy_loader import load_policy
 from bot.sandbox import Sandbox
@@ -47,7 +48,7 @@ def build_world(chats: int, updates: int,
     policy = load_policy()
     sandbox = Sandbox()
     owner = sandbox.add_user("Owner")["id"]
-    team = policy.team.chat_id or -1001000000099
+    team = policy.team.chat_id or TEAM_CHAT_ID
     groups = [sandbox.add_group(f"Gruppo {n}", owner_id=owner) for n in range(chats)]
     sandbox.add_group("Team", chat_id=team, owner_id=owner)
     for chat in [*groups, team]:

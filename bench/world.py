@@ -34,6 +34,8 @@ from storage.repositories.faq import FaqRepo
 from storage.repositories.inbox import InboxRow
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+TEAM_CHAT_ID = -1001000000099
+"""The team chat when the policy names none."""
 
 
 class LiveClock(ManualClock):
@@ -93,20 +95,12 @@ class World:
 
 async def create_world(
     policy: PolicyFile, database_url: str, *, limiter: BudgetRateLimiter | None = None,
-    vectors: Mapping[str, bytes] | None = None, extra_groups: int = 0,
+    vectors: Mapping[str, bytes] | None = None,
 ) -> World:
-    """Groups of the policy (+ ``extra_groups``), team chat, bot admin everywhere; started."""
+    """Groups of the policy, team chat, bot admin everywhere; started."""
     clock = LiveClock()
     sandbox = TimedSandbox(clock=clock)
-    owner = sandbox.add_user("Elena", username="elena_owner", language_code="it")["id"]
-    groups = [c.chat_id for c in policy.communities]
-    for chat_id in groups:
-        sandbox.add_group(str(chat_id), chat_id=chat_id, owner_id=owner)
-    team_id = policy.team.chat_id or -1001000000099
-    sandbox.add_group("Team", chat_id=team_id, owner_id=owner)
-    while len(groups) < len(policy.communities) + extra_groups:
-        with contextlib.suppress(SandboxError):  # generated ids may hit the policy's
-            groups.append(sandbox.add_group(f"Group {len(groups)}", owner_id=owner))
+    owner, groups, team_id = add_groups(sandbox, policy)
     settings = Settings(database_url=SecretStr(database_url))
     runtime = await Runtime.create(
         settings, token=sandbox.token, policy=policy, clock=clock,
@@ -120,6 +114,23 @@ async def create_world(
     world = World(sandbox, runtime, clock, owner, groups, team_id)
     _time_updates(world)
     return world
+
+
+def add_groups(
+    sandbox: Sandbox, policy: PolicyFile, total: int = 0,
+) -> tuple[int, list[int], int]:
+    """An owner, the policy's groups (plus generated ones up to ``total``) and the team chat:
+    (owner id, group ids, team chat id)."""
+    owner = int(sandbox.add_user("Elena", username="elena_owner", language_code="it")["id"])
+    groups = [c.chat_id for c in policy.communities]
+    for chat_id in groups:
+        sandbox.add_group(str(chat_id), chat_id=chat_id, owner_id=owner)
+    team_id = policy.team.chat_id or TEAM_CHAT_ID
+    sandbox.add_group("Team", chat_id=team_id, owner_id=owner)
+    while len(groups) < total:
+        with contextlib.suppress(SandboxError):  # generated ids may hit the policy's
+            groups.append(sandbox.add_group(f"Group {len(groups)}", owner_id=owner))
+    return owner, groups, team_id
 
 
 async def start(world: World) -> None:
