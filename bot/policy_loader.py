@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from bot.yaml_tree import Unsupported, plain_tree
 from policies.schema import (
     PolicyFile,
     effective_faq,
@@ -60,9 +61,38 @@ def load_policy(path: Path | None = None) -> PolicyFile:
 
 
 def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
+    """The validated policy, or `PolicyError` with every problem and its line.
+
+    The text is read by `bot.yaml_tree` (plain data, straight from the parser's events:
+    fast and small for a knowledge base of thousands of entries). ruamel's round-trip
+    loader, which keeps every node's line, reads it again only when the fast builder leaves
+    the text to it or when there are problems to locate.
+    """
+    try:
+        tree: Any = plain_tree(text)
+    except Unsupported:
+        tree = _round_trip(text, source)
+    if not isinstance(tree, dict):
+        raise PolicyError(source, [PolicyProblem((), 1, "the file must be a YAML mapping")])
+    try:
+        policy = PolicyFile.model_validate(_plain(tree))
+    except ValidationError as exc:
+        found = _problems(exc)
+    else:
+        found = _semantic_problems(policy)
+    if found:
+        lines = tree if isinstance(tree, CommentedMap) else _round_trip(text, source)
+        raise PolicyError(
+            source, [PolicyProblem(path, line_of(lines, path), msg) for path, msg in found]
+        )
+    return policy
+
+
+def _round_trip(text: str, source: str) -> Any:
+    """The document as ruamel's round-trip objects, which know their lines."""
     yaml = YAML(typ="rt")
     try:
-        tree = yaml.load(text)
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -72,21 +102,14 @@ def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
     except TypeError:  # ruamel hashes complex keys ("? - item"): a mapping cannot be a key
         problem = PolicyProblem((), None, "YAML error: a list or mapping is used as a key")
         raise PolicyError(source, [problem]) from None
-    if not isinstance(tree, dict):
-        raise PolicyError(source, [PolicyProblem((), 1, "the file must be a YAML mapping")])
-    try:
-        policy = PolicyFile.model_validate(_plain(tree))
-    except ValidationError as exc:
-        raise PolicyError(source, _problems(exc, tree)) from None
-    extra = _semantic_problems(policy, tree)
-    if extra:
-        raise PolicyError(source, extra)
-    return policy
 
 
-def _semantic_problems(policy: PolicyFile, tree: Any) -> list[PolicyProblem]:
-    problems = [
-        PolicyProblem(path, line_of(tree, path), f"contains the never_say phrase {phrase!r}")
+Found = list[tuple[KeyPath, str]]
+
+
+def _semantic_problems(policy: PolicyFile) -> Found:
+    problems: Found = [
+        (path, f"contains the never_say phrase {phrase!r}")
         for path, phrase in never_say_violations(policy)
     ]
     for i, community in enumerate(policy.communities):
@@ -95,36 +118,33 @@ def _semantic_problems(policy: PolicyFile, tree: Any) -> list[PolicyProblem]:
             effective_faq(policy, community.chat_id)
         except ValidationError as exc:
             base: KeyPath = ("communities", i, "overrides")
-            for err in exc.errors():
-                path = (*base, *err["loc"])
-                problems.append(PolicyProblem(path, line_of(tree, path), err["msg"]))
-    problems.extend(_pattern_problems(policy, tree))
+            problems.extend(((*base, *err["loc"]), err["msg"]) for err in exc.errors())
+    problems.extend(_pattern_problems(policy))
     return problems
 
 
-def _pattern_problems(policy: PolicyFile, tree: Any) -> list[PolicyProblem]:
-    problems = []
+def _pattern_problems(policy: PolicyFile) -> Found:
+    from policies.patterns import PatternError, compile_pattern
+
+    problems: Found = []
     for i, rule in enumerate(policy.moderation.blocklist):
         if rule.regex is None:
             continue
-        from policies.patterns import PatternError, compile_pattern
-
         try:
             compile_pattern(rule.regex)
         except PatternError as exc:
-            path: KeyPath = ("moderation", "blocklist", i, "regex")
-            problems.append(PolicyProblem(path, line_of(tree, path), str(exc)))
+            problems.append((("moderation", "blocklist", i, "regex"), str(exc)))
     return problems
 
 
-def _problems(exc: ValidationError, tree: Any) -> list[PolicyProblem]:
-    problems = []
+def _problems(exc: ValidationError) -> Found:
+    problems: Found = []
     for err in exc.errors():
         path = tuple(p for p in err["loc"] if not _is_union_tag(p))
         message = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key (check the spelling; `portavoce schema` lists the keys)"
-        problems.append(PolicyProblem(path, line_of(tree, path), message))
+        problems.append((path, message))
     return problems
 
 
