@@ -10,20 +10,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.heap import release_freed_memory
 from bot.services import Services
 from policies.embedding import Vector
 from policies.faq import FaqIndex, FaqMatch
 from policies.faq.evaluate import entries_from_dataset
-from policies.faq.semantic import DIM
+from policies.faq.semantic import DIM, Known
 from policies.schema import PolicyFile
-from storage.db import session_scope
+from storage.db import SessionFactory, session_scope
 from storage.repositories.faq import FaqRepo
 
 log = logging.getLogger(__name__)
@@ -64,10 +63,10 @@ class FaqService:
                     self._file_synced = True
                     services.policy = without_faq_entries(services.policy)
                 raw = [{"id": e.id, **_shared_languages(e.data)} for e in await repo.entries()]
-                stored = await read_vectors(repo)
             languages = tuple(services.policy.brand.languages)
+            stored = StoredVectors(services.sessions, asyncio.get_running_loop())
             index, fresh = await asyncio.to_thread(_build, raw, stored, languages)
-            del raw, stored  # the index holds the texts and its own copy of each vector
+            del raw  # the index holds the texts and its own integer copy of each vector
             if fresh:
                 async with session_scope(services.sessions) as session:
                     await FaqRepo(session).add_vectors(fresh)
@@ -104,52 +103,39 @@ def without_faq_entries(policy: PolicyFile) -> PolicyFile:
     return policy.model_copy(update={"faq": faq})
 
 
-class StoredVectors(Mapping[str, Vector]):
-    """The persisted vectors as one float32 matrix, by key (rows are views, made on demand).
+class StoredVectors:
+    """The persisted vectors, read a block of keys at a time while the index builds.
 
-    One allocation for all of them (at 10,000 entries, 59 MB: mapped on its own and given
-    back to the system whole when dropped), instead of one bytes object per vector, which
-    would leave that much free but fragmented heap behind after the build.
+    The build runs in a worker thread and asks for the vectors of about 1,000 texts at a
+    time (`semantic.BUILD_ROWS`); each lookup is one query run on the event loop, which the
+    thread waits for. Only one block is ever held in float32: all the vectors of 10,000
+    entries are 61 MB, and reading them at once was the bot's peak at start (342 MB). A
+    stored vector of another size (none are written today) is left out, so the build embeds
+    its text again.
     """
 
-    __slots__ = ("_matrix", "_rows")
+    __slots__ = ("_loop", "_sessions", "_timeout")
 
-    def __init__(self, rows: dict[str, int], matrix: npt.NDArray[np.float32]) -> None:
-        self._rows = rows
-        self._matrix = matrix
+    def __init__(self, sessions: SessionFactory, loop: asyncio.AbstractEventLoop,
+                 timeout: float = 120.0) -> None:
+        self._sessions = sessions
+        self._loop = loop
+        self._timeout = timeout
 
-    def __getitem__(self, key: str) -> Vector:
-        row: Vector = self._matrix[self._rows[key]]
-        return row
+    def vectors_for(self, keys: Sequence[str]) -> Mapping[str, Vector]:
+        """Called from the build's thread, never from the event loop's."""
+        future = asyncio.run_coroutine_threadsafe(self.read(keys), self._loop)
+        return future.result(self._timeout)
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._rows
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
-async def read_vectors(repo: FaqRepo, batch: int = 1000) -> StoredVectors:
-    """Every stored vector of DIM floats, read `batch` rows at a time into one matrix.
-
-    A vector of another size (none are written today) is left out: the build embeds its
-    text again, as it would for a vector of the wrong shape.
-    """
-    matrix = np.empty((await repo.vector_count(), DIM), dtype=np.float32)
-    rows: dict[str, int] = {}
-    async for found in repo.vector_batches(batch):
-        for key, blob in found:
-            if len(blob) == DIM * 4 and len(rows) < len(matrix):
-                matrix[len(rows)] = np.frombuffer(blob, dtype=np.float32)
-                rows[key] = len(rows)
-    return StoredVectors(rows, matrix[:len(rows)])
+    async def read(self, keys: Sequence[str]) -> dict[str, Vector]:
+        async with session_scope(self._sessions) as session:
+            found = await FaqRepo(session).vectors_for(keys)
+        return {key: np.frombuffer(blob, dtype=np.float32)
+                for key, blob in found if len(blob) == DIM * 4}
 
 
 def _build(
-    raw: list[dict[str, Any]], stored: Mapping[str, Vector], languages: tuple[str, ...],
+    raw: list[dict[str, Any]], stored: Known, languages: tuple[str, ...],
 ) -> tuple[FaqIndex, dict[str, bytes]]:
     """The index, and the vectors it had to compute (to persist); runs in a worker thread.
 

@@ -1,12 +1,17 @@
 """Plain data from YAML text, built straight from the parser's events.
 
 ruamel's loaders compose the whole document as a graph of nodes (each scalar with two
-position marks) before constructing anything: for a 3.4 MB policy with 10,000 FAQ entries
-the round-trip loader took 14 s and 215 MB at its peak, its C safe loader 2.7 s and 120 MB.
-This builder reads the events of ruamel's C parser (ruamel.yaml.clib; the pure-Python
-parser when it is missing) and builds the dicts and lists as they come: about 1 s and the
-size of the result. Scalars are resolved and constructed by ruamel's own YAML 1.2 safe
-resolver and constructor, so the result equals `YAML(typ="safe").load(text)`.
+position marks) before constructing anything: for the benchmark's 3.4 MB policy with 10,000
+FAQ entries the round-trip loader took 14 s and 215 MB more at its peak. This builder reads
+the events of ruamel's pure-Python parser and builds the dicts and lists as they come: about
+8 s and 24 MB (the size of the result). Scalars are resolved and constructed by ruamel's own
+YAML 1.2 safe resolver and constructor, so the result equals
+`YAML(typ="safe", pure=True).load(text)`.
+
+The parser is the pure-Python one on purpose: the round-trip loader, which reports problems
+with their lines, uses the same scanner, so a text reads the same whichever path takes it.
+ruamel.yaml.clib's C parser (5x faster) is libyaml's YAML 1.1 scanner and reads some texts
+differently: it rejects `{it: [Rimborsi?]}`, which the pure parser reads as YAML 1.2 allows.
 
 It covers what policy files use: mappings, sequences, the core scalar types (str, int,
 float, bool, null), anchors and aliases. Anything else (explicit tags on collections,
@@ -75,7 +80,7 @@ def plain_tree(text: str) -> Any:
     """The document's data as dicts, lists and scalars; `Unsupported` if it needs more."""
     if text.lstrip().startswith("%") or "\n%" in text:
         raise Unsupported("a YAML directive")
-    yaml = YAML(typ="safe")
+    yaml = YAML(typ="safe", pure=True)
     resolver, constructor = yaml.resolver, yaml.constructor
     stack: list[_Mapping | _Sequence] = []
     anchors: dict[str, Any] = {}

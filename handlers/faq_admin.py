@@ -114,7 +114,7 @@ async def _save(update: Update, context: BotContext, body: str, *, must_exist: b
     assert update.message is not None
     message = update.message
     try:
-        data = YAML(typ="safe").load(body) if body else None
+        data = YAML(typ="safe", pure=True).load(body) if body else None
         item = FaqItem.model_validate(data)
     except YAMLError as exc:
         await reply(message, escape_html(f"YAML error: {str(exc).splitlines()[0]}"))
@@ -173,7 +173,7 @@ async def _import(update: Update, context: BotContext, body: str) -> None:
     assert update.message is not None
     message = update.message
     try:
-        data = YAML(typ="safe").load(body) if body else None
+        data = YAML(typ="safe", pure=True).load(body) if body else None
         raw = data.get("entries") if isinstance(data, dict) else data
         items = [FaqItem.model_validate(entry) for entry in (raw or [])]
     except YAMLError as exc:

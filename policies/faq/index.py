@@ -13,7 +13,7 @@ decides whether the first entry is good enough (policies.faq.confidence).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,7 @@ from policies.faq.concepts import concepts
 from policies.faq.confidence import NO_CONCEPTS, Evidence, confidence
 from policies.faq.focus import focus
 from policies.faq.lexical import LexicalHit, LexicalIndex
-from policies.faq.semantic import SemanticIndex
+from policies.faq.semantic import Known, SemanticIndex
 from policies.faq.text import terms
 from policies.faq.types import Candidate, FaqEntry, FaqMatch
 
@@ -87,14 +87,15 @@ class FaqIndex:
 
     @classmethod
     def build(
-        cls, entries: Iterable[FaqEntry], *, vectors: Mapping[str, Vector] | None = None,
+        cls, entries: Iterable[FaqEntry], *, vectors: Known | None = None,
         use_semantic: bool = True, languages: Sequence[str] = ("it", "en"),
     ) -> FaqIndex:
         """Index entries; embeddings come from `vectors` (see `vectors()`) or are computed.
 
         Args:
             entries: the knowledge base.
-            vectors: precomputed vectors keyed by `semantic.vector_key(text, kind)`.
+            vectors: precomputed vectors keyed by `semantic.vector_key(text, kind)`, as a
+                mapping or a `semantic.VectorSource` (looked up a block of texts at a time).
             use_semantic: False forces lexical-only matching (it also happens when the
                 embedding model cannot load); the index then abstains more.
             languages: the brand's languages, first = fallback for answers.
@@ -114,7 +115,7 @@ class FaqIndex:
             for p in phrasings:
                 groups[p.entry].append(p.text)
             answers = [[a for a in e.answers.values() if a.strip()] for e in entry_list]
-            semantic = SemanticIndex(groups, vectors or {}, answers)
+            semantic = SemanticIndex(groups, {} if vectors is None else vectors, answers)
         return cls(entry_list, phrasings, LexicalIndex(docs), semantic, tuple(languages))
 
     @property

@@ -27,8 +27,8 @@ until the caller takes it (`take_new_vectors`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,31 @@ CODES: CodeType = np.int16
 """Integer type of the phrasing rows (see the module docstring for why not int8)."""
 ANSWER_CODES: CodeType = np.int8
 """Integer type of the answer rows (see the module docstring)."""
+BUILD_ROWS = 1024
+"""Texts whose vectors a build looks up (and embeds, when missing) at a time: the float32
+vectors of one such block are all it holds besides the integer rows (1.5 MB, where all the
+stored vectors of 10,000 entries are 61 MB)."""
+
+
+class VectorSource(Protocol):
+    """Stored vectors, looked up a block of keys at a time (from a database, say)."""
+
+    def vectors_for(self, keys: Sequence[str]) -> Mapping[str, Vector]:
+        """The vectors of those `keys` that are stored; the others are left out."""
+        ...
+
+
+Known = Mapping[str, Vector] | VectorSource
+
+
+class _FromMapping:
+    __slots__ = ("_known",)
+
+    def __init__(self, known: Mapping[str, Vector]) -> None:
+        self._known = known
+
+    def vectors_for(self, keys: Sequence[str]) -> Mapping[str, Vector]:
+        return {key: self._known[key] for key in keys if key in self._known}
 
 
 def vector_key(text: str, kind: Kind = "query") -> str:
@@ -96,23 +121,39 @@ class SemanticIndex:
                  "_new", "_phrasing_texts", "_starts")
 
     def __init__(
-        self, phrasings_per_entry: Sequence[Sequence[str]], known: Mapping[str, Vector],
+        self, phrasings_per_entry: Sequence[Sequence[str]], known: Known,
         answers_per_entry: Sequence[Sequence[str]] = (),
     ) -> None:
+        """Look up (or embed) every text's vector a block at a time and quantize it."""
+        source = _FromMapping(known) if isinstance(known, Mapping) else known
         flat = [text for group in phrasings_per_entry for text in group]
         answers = [text for group in answers_per_entry for text in group]
-        found = embed_texts([*flat, *BACKGROUND], known)
-        found.update(embed_texts(answers, known, "passage"))
-        self._new: dict[str, Vector] = {k: v for k, v in found.items() if k not in known}
-        self._matrix = Quantized.from_rows([found[vector_key(t)] for t in flat])
-        self._background: Matrix = _stack([found[vector_key(t)] for t in BACKGROUND])
-        answer_matrix = Quantized.from_rows([found[vector_key(t, "passage")] for t in answers],
-                                            ANSWER_CODES)
-        del found  # every vector is a matrix row now (and the new ones are in self._new)
+        self._new: dict[str, Vector] = {}
+        self._matrix = self._quantized(flat, source, "query", CODES)
+        self._background: Matrix = _stack(self._lookup(BACKGROUND, source, "query"))
+        answer_matrix = self._quantized(answers, source, "passage", ANSWER_CODES)
         self._ends, self._has, self._starts = _layout(phrasings_per_entry)
         self._answers = _Groups(answer_matrix, answers_per_entry, len(phrasings_per_entry))
         self._phrasing_texts = tuple(flat)
         self._answer_texts = tuple(answers)
+
+    def _quantized(
+        self, texts: Sequence[str], source: VectorSource, kind: Kind, codes: CodeType,
+    ) -> Quantized:
+        blocks = (self._lookup(texts[start:start + BUILD_ROWS], source, kind)
+                  for start in range(0, len(texts), BUILD_ROWS))
+        return Quantized.from_blocks(blocks, len(texts), codes)
+
+    def _lookup(self, texts: Sequence[str], source: VectorSource, kind: Kind) -> list[Vector]:
+        """The vectors of `texts` in order: stored, embedded earlier in this build, or now."""
+        keys = [vector_key(text, kind) for text in texts]
+        unique = dict.fromkeys(keys)
+        known = {k: self._new[k] for k in unique if k in self._new}
+        stored = source.vectors_for([k for k in unique if k not in known])
+        known.update(stored)
+        found = embed_texts(texts, known, kind)
+        self._new.update((k, v) for k, v in found.items() if k not in known)
+        return [found[key] for key in keys]
 
     def take_new_vectors(self) -> dict[str, Vector]:
         """The vectors embedded during this build, exact (float32), by `vector_key`; once.
@@ -202,15 +243,30 @@ class Quantized:
         cls, vectors: Sequence[Vector], codes: CodeType = CODES, dim: int = DIM,
     ) -> Quantized:
         """Quantize vectors a block at a time (no full float32 copy is ever built)."""
-        if vectors:
-            dim = int(np.asarray(vectors[0]).shape[-1])
-        rows = np.empty((len(vectors), dim), dtype=codes)
-        scales = np.empty(len(vectors), dtype=np.float32)
-        for start in range(0, len(vectors), BLOCK_ROWS):
-            block = _stack(vectors[start:start + BLOCK_ROWS])
+        blocks = (vectors[start:start + BLOCK_ROWS]
+                  for start in range(0, len(vectors), BLOCK_ROWS))
+        return cls.from_blocks(blocks, len(vectors), codes, dim)
+
+    @classmethod
+    def from_blocks(
+        cls, blocks: Iterable[Sequence[Vector]], count: int, codes: CodeType = CODES,
+        dim: int = DIM,
+    ) -> Quantized:
+        """Quantize `count` vectors that come a block at a time (the first one sets the
+        width; `dim` is the width when there are none)."""
+        rows: Codes | None = None
+        scales = np.empty(count, dtype=np.float32)
+        start = 0
+        for vectors in blocks:
+            block = _stack(vectors)
+            if rows is None:
+                rows = np.empty((count, block.shape[1]), dtype=codes)
             end = start + len(block)
             rows[start:end], scales[start:end] = quantize(block, codes)
-        return cls(rows, scales)
+            start = end
+        if start != count:
+            raise ValueError(f"{start} vectors for {count} rows")
+        return cls(np.empty((0, dim), dtype=codes) if rows is None else rows, scales)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,14 +100,16 @@ class FaqRepo:
                 changed += 1
         return changed
 
-    async def vector_count(self) -> int:
-        return int(await self._s.scalar(select(func.count()).select_from(FaqVector)) or 0)
-
-    async def vector_batches(self, size: int = 1000) -> AsyncIterator[list[tuple[str, bytes]]]:
-        """Every stored vector, `size` rows at a time: the caller never holds all the blobs."""
-        result = await self._s.stream(select(FaqVector.key, FaqVector.vector))
-        async for rows in result.partitions(size):
-            yield [(key, bytes(vector)) for key, vector in rows]
+    async def vectors_for(self, keys: Sequence[str], chunk: int = 500) -> list[tuple[str, bytes]]:
+        """The stored vectors of those `keys` that have one (in chunks of `chunk` keys, under
+        every database's limit on bound parameters)."""
+        found: list[tuple[str, bytes]] = []
+        for start in range(0, len(keys), chunk):
+            wanted = list(keys[start:start + chunk])
+            rows = await self._s.execute(
+                select(FaqVector.key, FaqVector.vector).where(FaqVector.key.in_(wanted)))
+            found.extend((key, bytes(vector)) for key, vector in rows)
+        return found
 
     async def add_vectors(self, vectors: Mapping[str, bytes]) -> None:
         rows = [{"key": key, "vector": vector} for key, vector in vectors.items()]

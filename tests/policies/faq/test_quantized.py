@@ -15,6 +15,7 @@ import pytest
 from bot import faq_service
 from policies import embedding
 from policies.embedding import Vector
+from policies.faq import semantic
 from policies.faq.background import BACKGROUND
 from policies.faq.semantic import BLOCK_ROWS, Quantized, SemanticIndex, quantize, vector_key
 from tests.policies.faq.kb import KB
@@ -135,6 +136,55 @@ def test_rebuild_from_vectors_scores_exactly_the_same(fake_model: list[str]) -> 
     assert np.array_equal(rebuilt.similarities(query), index.similarities(query))
     assert np.array_equal(rebuilt.answer_scores(query), index.answer_scores(query))
     assert rebuilt.background_similarity(query) == index.background_similarity(query)
+
+
+class _CountingSource:
+    """A `VectorSource` over a dict that records every lookup."""
+
+    def __init__(self, known: dict[str, Vector]) -> None:
+        self.known = known
+        self.calls: list[list[str]] = []
+
+    def vectors_for(self, keys: Sequence[str]) -> dict[str, Vector]:
+        self.calls.append(list(keys))
+        return {k: self.known[k] for k in keys if k in self.known}
+
+
+def test_a_source_is_read_a_block_at_a_time_and_builds_the_same(
+    fake_model: list[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    phrasings, answers = _groups()
+    repeated = phrasings[0][0]
+    phrasings = [*phrasings, [repeated, "una domanda mai vista"]]  # a text seen 2 blocks back
+    answers = [*answers, ["Una risposta nuova."]]
+    saved = SemanticIndex(phrasings, {}, answers).vectors()
+    for text in (repeated, "una domanda mai vista"):
+        del saved[vector_key(text)]
+    del saved[vector_key("Una risposta nuova.", "passage")]
+    from_dict = SemanticIndex(phrasings, saved, answers)
+    monkeypatch.setattr(semantic, "BUILD_ROWS", 8)
+    fake_model.clear()
+    source = _CountingSource(saved)
+    from_source = SemanticIndex(phrasings, source, answers)
+    asked = [key for call in source.calls for key in call]
+    sizes = sorted(len(call) for call in source.calls)
+    assert sizes[-1] == len(BACKGROUND) and sizes[-2] <= 8 and len(sizes) > 4  # 60 lines at once
+    assert len(asked) == len(set(asked))  # no key asked twice
+    assert sorted(fake_model) == sorted([repeated, "una domanda mai vista",
+                                         "Una risposta nuova."])  # each embedded once
+    assert set(from_source.take_new_vectors()) == set(from_dict.take_new_vectors())
+    query = _fake_vector("posso annullare?", "query")
+    assert np.array_equal(from_source.similarities(query), from_dict.similarities(query))
+    assert np.array_equal(from_source.answer_scores(query), from_dict.answer_scores(query))
+    assert from_source.background_similarity(query) == from_dict.background_similarity(query)
+
+
+def test_blocks_must_add_up_to_the_rows() -> None:
+    blocks = [list(_matrix(10)), list(_matrix(10))]
+    whole = Quantized.from_blocks(blocks, 20)
+    assert np.array_equal(whole.rows, Quantized.from_rows([*blocks[0], *blocks[1]]).rows)
+    with pytest.raises(ValueError, match="20 vectors for 21 rows"):
+        Quantized.from_blocks(blocks, 21)
 
 
 def test_service_build_persists_only_the_new_exact_vectors(fake_model: list[str]) -> None:
