@@ -13,6 +13,8 @@ from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories._prepared import prepared
+
 
 def insert_ignore(session: AsyncSession, model: Any) -> Any:
     """An insert statement for ``model`` that skips rows that already exist."""
@@ -31,5 +33,7 @@ async def insert_id(session: AsyncSession, model: Any, **values: Any) -> int:
     """Insert one row and return its generated ``id``: a Core statement, where an ORM add
     and flush would cost about as much again for an object nobody reads."""
     table = model.__table__
-    result = await session.execute(insert(table).values(**values).returning(table.c.id))
+    statement = prepared(session, f"insert_id.{table.name}",
+                         lambda _: insert(table).returning(table.c.id))
+    result = await session.execute(statement, values)
     return int(result.scalar_one())

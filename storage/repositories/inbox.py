@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import ModuleType
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxUpdate
+from storage.repositories._prepared import prepared
 from storage.repositories._upsert import insert_ignore
+
+
+def _mark_done_statement(_: ModuleType) -> Any:
+    table: Any = InboxUpdate.__table__
+    return (update(table)
+            .where(table.c.update_id == bindparam("done_id"), table.c.status == "pending")
+            .values(status="done", done_at=bindparam("done_now")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +104,8 @@ class InboxRepo:
 
     async def mark_done(self, update_id: int, now: datetime) -> bool:
         """Mark a pending update done; False if it was not pending (handled meanwhile)."""
-        result = await self._s.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id, InboxUpdate.status == "pending")
-            .values(status="done", done_at=now)
-        )
+        statement = prepared(self._s, "inbox.mark_done", _mark_done_statement)
+        result = await self._s.execute(statement, {"done_id": update_id, "done_now": now})
         return bool(getattr(result, "rowcount", 1))
 
     async def mark_failed(self, update_id: int, error: str, now: datetime) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Member
+from storage.repositories._prepared import prepared
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
@@ -33,6 +35,22 @@ class MemberInfo:
     @property
     def is_admin(self) -> bool:
         return self.status in ADMIN_STATUSES
+
+
+def _seen_statement(dialect: ModuleType) -> Any:
+    table = Member.__table__
+    insert = dialect.insert(table).values(
+        chat_id=bindparam("chat_id"), user_id=bindparam("user_id"),
+        first_name=bindparam("first_name"), username=bindparam("username"), status="member",
+        rights={}, first_seen=bindparam("first_seen"), last_seen=bindparam("now"),
+        message_count=bindparam("increment"), trusted=False,
+    )
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.chat_id, table.c.user_id],
+        set_={"first_name": insert.excluded.first_name, "username": insert.excluded.username,
+              "last_seen": insert.excluded.last_seen,
+              "message_count": table.c.message_count + insert.excluded.message_count},
+    ).returning(*table.c)
 
 
 def _info(row: Member) -> MemberInfo:
@@ -73,27 +91,16 @@ class MembersRepo:
 
         ``first_seen`` is set once and is the member's tenure for new-member rules.
         """
-        increment = 1 if message else 0
-        table = Member.__table__
-        dialect = postgresql if self._s.get_bind().dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(table).values(
-            chat_id=chat_id, user_id=user_id, first_name=first_name[:128], username=username,
-            status="member", rights={}, first_seen=first_seen or now, last_seen=now,
-            message_count=increment, trusted=False,
-        )
-        statement = insert.on_conflict_do_update(
-            index_elements=[table.c.chat_id, table.c.user_id],
-            set_={
-                "first_name": first_name[:128], "username": username, "last_seen": now,
-                "message_count": table.c.message_count + increment,
-            },
-        ).returning(*table.c)
+        statement = prepared(self._s, "members.seen", _seen_statement)
+        params = {"chat_id": chat_id, "user_id": user_id, "first_name": first_name[:128],
+                  "username": username, "first_seen": first_seen or now, "now": now,
+                  "increment": 1 if message else 0}
         # Core, not ORM: the row is only read (an ORM load costs about as much as the
         # statement); a Member already loaded in this session is kept in step.
         loaded = await self._loaded(chat_id, user_id)
-        row = (await self._s.execute(statement)).one()._mapping
+        row = (await self._s.execute(statement, params)).one()._mapping
         if loaded is not None:
-            for column in table.c:
+            for column in Member.__table__.c:
                 set_committed_value(loaded, column.key, row[column])
         return MemberInfo(
             chat_id=row["chat_id"], user_id=row["user_id"], first_name=row["first_name"],

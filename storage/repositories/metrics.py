@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from types import ModuleType
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DailyActive, DailyMetric, Kudos
+from storage.repositories._prepared import ignoring, prepared
 from storage.repositories._upsert import insert_ignore, upsert
 
 Series = dict[str, dict[str, int]]  # day -> key -> value
+
+
+def _add_statement(dialect: ModuleType) -> Any:
+    table = DailyMetric.__table__
+    insert = dialect.insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.chat_id, table.c.day, table.c.key],
+        set_={"value": table.c.value + insert.excluded.value})
 
 
 class MetricsRepo:
@@ -30,17 +41,14 @@ class MetricsRepo:
         concurrent writers on PostgreSQL lock rows in the same order."""
         rows = [{"chat_id": c, "day": d, "key": k, "value": v}
                 for (c, d, k), v in sorted(counts.items()) if v]
-        if not rows:
-            return
-        statement = upsert(self._s, DailyMetric).values(rows)
-        await self._s.execute(statement.on_conflict_do_update(
-            index_elements=[DailyMetric.chat_id, DailyMetric.day, DailyMetric.key],
-            set_={"value": DailyMetric.value + statement.excluded.value}))
+        if rows:
+            await self._s.execute(prepared(self._s, "daily_metrics.add", _add_statement), rows)
 
     async def active_many(self, rows: list[tuple[int, str, int]]) -> None:
         if rows:
-            await self._s.execute(insert_ignore(self._s, DailyActive).values(
-                [{"chat_id": c, "day": d, "user_id": u} for c, d, u in rows]))
+            statement = prepared(self._s, "daily_active.add", ignoring(DailyActive))
+            await self._s.execute(statement,
+                                  [{"chat_id": c, "day": d, "user_id": u} for c, d, u in rows])
 
     async def active(self, chat_id: int, day: str, user_id: int) -> None:
         await self._s.execute(insert_ignore(self._s, DailyActive).values(

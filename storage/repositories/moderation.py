@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ModerationEvent, RecentMessage, SpamSample, Warning_
-from storage.repositories._upsert import insert_id, insert_ignore
+from storage.repositories._prepared import ignoring, prepared
+from storage.repositories._upsert import insert_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +171,9 @@ class RecentMessagesRepo:
 
     async def add(self, chat_id: int, message_id: int, user_id: int, now: datetime,
                   text_key: bytes | None = None) -> None:
-        await self._s.execute(insert_ignore(self._s, RecentMessage).values(
-            chat_id=chat_id, message_id=message_id, user_id=user_id, at=now, text_key=text_key))
+        statement = prepared(self._s, "recent_messages.add", ignoring(RecentMessage))
+        await self._s.execute(statement, {"chat_id": chat_id, "message_id": message_id,
+                                          "user_id": user_id, "at": now, "text_key": text_key})
 
     async def of_user(self, chat_id: int, user_id: int, since: datetime) -> list[int]:
         rows = await self._s.scalars(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
-from sqlalchemy import case, func, null, select, update
+from sqlalchemy import bindparam, case, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxItem
-from storage.repositories._upsert import insert_ignore
+from storage.repositories._prepared import ignoring, prepared
 
 
 def deletion_key(chat_id: int, message_id: int) -> str:
@@ -64,6 +65,15 @@ NETWORK_ERROR = "network:"
 """How ``last_error`` begins for a call that failed on the network (it may have landed)."""
 
 
+def _mark_sent_statement(_: ModuleType) -> Any:
+    table: Any = OutboxItem.__table__
+    return (update(table)
+            .where(table.c.id.in_(bindparam("sent_ids", expanding=True)))
+            .values(status="sent", sent_at=bindparam("sent_now"),
+                    result=bindparam("sent_result", type_=table.c.result.type),
+                    attempts=table.c.attempts + 1))
+
+
 class OutboxRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -86,7 +96,7 @@ class OutboxRepo:
             "not_before": not_before or now, "attempts": 0, "dedupe_key": dedupe_key,
             "ref_kind": ref_kind, "ref_id": ref_id, "created_at": now,
         }
-        await self._s.execute(insert_ignore(self._s, OutboxItem).values(**values))
+        await self._s.execute(prepared(self._s, "outbox.add", ignoring(OutboxItem)), values)
 
     async def enqueue_many(self, chat_id: int, method: str, params: list[dict[str, Any]], *,
                            now: datetime, dedupe_keys: list[str | None]) -> None:
@@ -98,7 +108,7 @@ class OutboxRepo:
             for p, key in zip(params, dedupe_keys, strict=True)
         ]
         if values:
-            await self._s.execute(insert_ignore(self._s, OutboxItem), values)
+            await self._s.execute(prepared(self._s, "outbox.add", ignoring(OutboxItem)), values)
 
     async def enqueue_calls(self, calls: Sequence[OutboxCall]) -> None:
         """Several calls in one statement, in order (an update's deletion, ban and notice)."""
@@ -110,16 +120,13 @@ class OutboxRepo:
             for c in calls
         ]
         if values:
-            await self._s.execute(insert_ignore(self._s, OutboxItem), values)
+            await self._s.execute(prepared(self._s, "outbox.add", ignoring(OutboxItem)), values)
 
     async def mark_sent_many(self, item_ids: list[int], result: dict[str, Any] | None,
                              now: datetime) -> None:
-        await self._s.execute(
-            update(OutboxItem)
-            .where(OutboxItem.id.in_(item_ids))
-            .values(status="sent", sent_at=now, result=result,
-                    attempts=OutboxItem.attempts + 1)
-        )
+        statement = prepared(self._s, "outbox.mark_sent_many", _mark_sent_statement)
+        await self._s.execute(statement, {"sent_ids": item_ids, "sent_now": now,
+                                          "sent_result": result})
 
     async def sent_since(self, since: datetime,
                          methods: Iterable[str]) -> list[tuple[int, datetime]]:
