@@ -17,6 +17,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import PortavoceApp
 from bot.dispatcher import Dispatcher
 from bot.faq_service import FaqService
+from bot.gc_tuning import freeze_long_lived, thaw
 from bot.leader import CHECK_EVERY_S, Leadership
 from bot.maintenance import Maintenance
 from bot.moderation_service import ModerationService
@@ -99,6 +100,7 @@ class Runtime:
         if await self.leader.check():
             await self._take_over()
         await self.app.start()
+        freeze_long_lived()
 
     async def _initialize(self) -> None:
         """PTB's initialize asks Telegram who the bot is: a network hiccup at start is
@@ -117,6 +119,7 @@ class Runtime:
                 delay = min(delay * 2, 15.0)
 
     async def stop(self) -> None:
+        thaw()
         await self.dispatcher.stop()
         await self.sender.stop()
         await self.leader.release()
