@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,8 @@ from policies.moderation import ModerationEngine, SpamModel
 from policies.schema import BlockRule, Moderation, effective_moderation
 from storage.repositories.moderation import SpamSamplesRepo
 from storage.repositories.settings import ChatSettingsRepo
+
+log = logging.getLogger(__name__)
 
 MODE_KEY, LOCKS_KEY, BLOCKLIST_KEY = "moderation.mode", "locks", "blocklist"
 REMOVED_MEMORY_S = 600.0  # longest flood window tracked; each chat checks its own seconds
@@ -65,9 +68,12 @@ class ModerationService:
         The language profiles load here too. Chats whose rules were changed from Telegram
         get theirs at their first message."""
         policy = self._services.policy
-        for chat_id in {0, *(c.chat_id for c in policy.communities)}:
-            self._shared_engine(effective_moderation(policy, chat_id))
-        detect_language("ciao, come va?", "it", ("it", "en"))
+        try:
+            for chat_id in {0, *(c.chat_id for c in policy.communities)}:
+                self._shared_engine(effective_moderation(policy, chat_id))
+            detect_language("ciao, come va?", "it", ("it", "en"))
+        except Exception:  # only a head start: the first message meets the same error
+            log.warning("compiling the rules at start failed", exc_info=True)
 
     async def _load_spam_model(self) -> None:
         async with update_or_own_session(self._services.sessions) as session:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.playground import Playground
+from policies.moderation import ModerationEngine
 from storage.db import session_scope
 from storage.repositories.moderation import EventsRepo
 
@@ -155,3 +158,15 @@ async def test_a_ban_does_not_delete_again_what_a_rule_already_deleted(
         for params in _calls(play, method, play.group_id):
             sent += params.get("message_ids") or [params["message_id"]]
     assert sorted(m for m in sent if m in (removed, kept)) == [removed, kept]
+
+
+async def test_the_rules_are_compiled_at_start_not_at_the_first_message(
+    play: Playground, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_build(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the first message compiled the rules")
+
+    monkeypatch.setattr(ModerationEngine, "build", no_build)
+    message = play.sandbox.user_sends(play.group_id, play.people.member, "questa è una truffa")
+    await play.deliver()
+    assert message["message_id"] in _deleted_ids(play, play.group_id)
