@@ -12,8 +12,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxUpdate
-from storage.repositories._prepared import prepared
-from storage.repositories._upsert import insert_ignore
+from storage.repositories._prepared import ignoring, prepared
 
 
 def _mark_done_statement(_: ModuleType) -> Any:
@@ -44,7 +43,7 @@ class InboxRepo:
              "status": "pending", "received_at": now}
             for r in rows
         ]
-        await self._s.execute(insert_ignore(self._s, InboxUpdate), values)
+        await self._s.execute(prepared(self._s, "inbox.add", ignoring(InboxUpdate)), values)
 
     async def pending(self, limit: int = 500) -> list[InboxRow]:
         keys = await self.pending_keys(limit)
@@ -54,20 +53,22 @@ class InboxRepo:
     async def pending_keys(self, limit: int = 500) -> list[tuple[int, int]]:
         """(update_id, chat_id) of the oldest pending updates: cheap to read every round,
         even with thousands waiting (the payloads are read only for updates not yet queued)."""
-        rows = await self._s.execute(
+        statement = prepared(self._s, f"inbox.pending_keys.{limit}", lambda _: (
             select(InboxUpdate.update_id, InboxUpdate.chat_id)
             .where(InboxUpdate.status == "pending")
             .order_by(InboxUpdate.update_id)
-            .limit(limit)
-        )
+            .limit(limit)))
+        rows = await self._s.execute(statement)
         return [(int(u), int(c)) for u, c in rows]
 
     async def payloads(self, update_ids: Sequence[int]) -> dict[int, str]:
         out: dict[int, str] = {}
+        statement = prepared(self._s, "inbox.payloads", lambda _: (
+            select(InboxUpdate.update_id, InboxUpdate.payload)
+            .where(InboxUpdate.update_id.in_(bindparam("payload_ids", expanding=True)))))
         for start in range(0, len(update_ids), 500):
             rows = await self._s.execute(
-                select(InboxUpdate.update_id, InboxUpdate.payload)
-                .where(InboxUpdate.update_id.in_(update_ids[start:start + 500])))
+                statement, {"payload_ids": list(update_ids[start:start + 500])})
             out.update((int(u), str(p)) for u, p in rows)
         return out
 
