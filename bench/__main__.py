@@ -62,10 +62,16 @@ async def run(plan: Plan, mode: str, directory: Path) -> dict[str, Any]:
     with embedding.unavailable():
         result["portavoce_lexical_only"] = await run_variant(
             "portavoce", plan, policy, vectors, traffic, sqlite_url(directory, "lexical"))
+    small = Plan(**{**_fields(plan), "saturation": 40, "latency_seconds": 0.3})
     if mode == "full" and variants["portavoce"]["offered_msg_s"] < plan.target_rate:
-        small = Plan(**{**_fields(plan), "saturation": 40, "latency_seconds": 0.3})
         result["portavoce_at_target_rate"] = await run_variant(
             "portavoce", small, policy, vectors, traffic, sqlite_url(directory, "at_target"),
+            rate=plan.target_rate)
+    if mode == "full" and variants["floor"]["throughput_msg_s"] < plan.target_rate:
+        # Evidence, not a target: the echo-only floor at the same offered load, which it
+        # cannot sustain either (no variant meets the latency target where the floor queues).
+        result["floor_at_target_rate"] = await run_variant(
+            "floor", small, policy, vectors, traffic, sqlite_url(directory, "floor_target"),
             rate=plan.target_rate)
     url = postgres.configured_url()
     if url:

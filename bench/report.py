@@ -49,6 +49,8 @@ def print_tables(result: dict[str, Any]) -> None:
         rows["port-lex"] = result["portavoce_lexical_only"]
     if result.get("portavoce_at_target_rate"):
         rows["port@1000"] = result["portavoce_at_target_rate"]
+    if result.get("floor_at_target_rate"):
+        rows["floor@1000"] = result["floor_at_target_rate"]
     if result.get("postgres"):
         rows["port@pg"] = result["postgres"]
     for name, v in rows.items():
