@@ -3,6 +3,10 @@
 BEGIN IMMEDIATE matters: a deferred SQLite transaction that reads and then writes fails at once
 with "database is locked" when another connection wrote in between, ignoring the busy timeout.
 Taking the write lock up front makes concurrent writers queue instead of fail.
+
+SQLite connections are aiosqlite's, made by ``storage.sqlite_trips``: a statement is one trip to
+the connection's thread (not four), and BEGIN IMMEDIATE travels with a transaction's first
+statement.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from storage.sqlite_trips import TripConnection, connector
 
 SessionFactory = async_sessionmaker[AsyncSession]
 BUSY_TIMEOUT_MS = 15_000
@@ -36,8 +43,18 @@ def create_engine(url: str, *, echo: bool = False, schema: str | None = None) ->
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
+    # The file and options as SQLAlchemy's own dialect reads them from the URL.
+    args, options = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
+    options = {**options, "timeout": BUSY_TIMEOUT_MS / 1000}
+    open_database = connector(*args, **options)
+
+    async def connect() -> TripConnection:
+        connection = TripConnection(open_database)
+        await connection  # opens the database on the connection's thread
+        return connection
+
     engine = create_async_engine(
-        url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        url, echo=echo, async_creator=connect,
         pool_size=1, max_overflow=0, pool_timeout=BUSY_TIMEOUT_MS / 1000,
     )
 
@@ -53,7 +70,8 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # sent with the transaction's first statement, in the same trip (storage.sqlite_trips)
+        conn.connection.driver_connection.begin_immediate()
 
     return engine
 
