@@ -69,11 +69,11 @@ async def open_case(services: Services, new: NewCase, key: str | None) -> CaseIn
     if team.chat_id is None:
         return None
     uow = current_uow()
-    case, created = await CasesRepo(uow.session).open_or_update(new, key, uow.now,
-                                                                raise_priority)
+    case, before = await CasesRepo(uow.session).open_or_update(new, key, uow.now,
+                                                               raise_priority)
     lang = team_language(services)
     card = card_of(case)
-    if created:
+    if before is None:
         await metrics.count(services, case.chat_id, f"cases_{case.kind}")
         if case.kind in ("complaint", "report"):
             await metrics.count(services, case.chat_id,
@@ -85,9 +85,14 @@ async def open_case(services: Services, new: NewCase, key: str | None) -> CaseIn
         await TimersRepo(uow.session).add(REMIND, uow.now + timedelta(seconds=remind),
                                           chat_id=team.chat_id, payload={"case": case.id},
                                           dedupe_key=f"remind:{case.id}")
-    else:
-        await refresh_card(services, case)
+    elif _shown(card_of(before), lang) != _shown(card, lang):
+        await refresh_card(services, case)  # else Telegram would refuse it: "not modified"
     return case
+
+
+def _shown(card: CardView, lang: str) -> tuple[str, object]:
+    """What a card shows: its text and its buttons."""
+    return card_text(card, lang), card_buttons(card, lang)
 
 
 async def refresh_card(services: Services, case: CaseInfo) -> None:

@@ -78,11 +78,12 @@ class CasesRepo:
         self._s = session
 
     async def open_or_update(self, new: NewCase, key: str | None, now: datetime,
-                             priority_of: Any) -> tuple[CaseInfo, bool]:
+                             priority_of: Any) -> tuple[CaseInfo, CaseInfo | None]:
         """Open a case, or fold this trigger into the open case about the same message.
 
-        Returns the case and whether it was created. ``priority_of(current, wanted)`` merges
-        priorities (they only go up).
+        Returns the case and, when it already existed, the case as it was before this
+        trigger (None: created now). ``priority_of(current, wanted)`` merges priorities
+        (they only go up).
         """
         row = None
         if key is not None:
@@ -99,7 +100,8 @@ class CasesRepo:
             )
             self._s.add(row)
             await self._s.flush()
-            return _info(row), True
+            return _info(row), None
+        before = _info(row)
         reasons = [r for r in row.reasons.split("; ") if r]
         for reason in new.reasons.split("; "):
             if reason and reason not in reasons:
@@ -111,7 +113,7 @@ class CasesRepo:
         row.priority = priority_of(row.priority, new.priority)
         row.version, row.updated_at = row.version + 1, now
         await self._s.flush()
-        return _info(row), False
+        return _info(row), before
 
     async def get(self, case_id: int) -> CaseInfo | None:
         row = await self._s.get(Case, case_id)

@@ -323,3 +323,27 @@ async def test_dismiss_reopen_and_ban_buttons(play: Playground) -> None:
     await play.deliver()
     [case] = await _cases(play)
     assert case.status == "open"
+
+
+async def test_a_trigger_that_changes_nothing_on_the_card_does_not_edit_it(
+    play: Playground,
+) -> None:
+    sandbox = play.sandbox
+    bad = sandbox.user_sends(play.group_id, play.people.member, "un messaggio strano")
+    reporter = sandbox.add_user("Rita")["id"]
+    sandbox.set_member(play.group_id, reporter, "member")
+    for _ in range(2):  # the same member reporting the same message twice
+        sandbox.user_sends(play.group_id, reporter, "/report", reply_to=bad["message_id"])
+        await play.deliver()
+        play.clock.advance(30)
+    [case] = await _cases(play)
+    edits = [c for c in sandbox.calls_of("editMessageText")
+             if c.params["message_id"] == case.card_message_id]
+    assert edits == []  # Telegram would have refused it: "message is not modified"
+    other = sandbox.add_user("Sara")["id"]
+    sandbox.set_member(play.group_id, other, "member")
+    sandbox.user_sends(play.group_id, other, "/report", reply_to=bad["message_id"])
+    await play.deliver()
+    edits = [c for c in sandbox.calls_of("editMessageText")
+             if c.params["message_id"] == case.card_message_id]
+    assert len(edits) == 1 and edits[0].ok  # a second reporter shows on the card
