@@ -58,8 +58,14 @@ def print_tables(result: dict[str, Any]) -> None:
               f"{v['offered_msg_s']:>8.1f} {v['p50_ms']:>8.2f} {v['p99_ms']:>8.2f} | "
               f"{v['handle_p50_ms']:>10.2f} {v['handle_p99_ms']:>7.2f} | "
               f"{v['peak_rss_mb']:>6.1f} MB")
+    turns = result["turns"]
+    print(f"\ntaking turns ({len(turns)} variants, the same rounds; the ratios' figures): "
+          "variant | msgs | msg/s | CPU us/msg | handle p50 / p99 ms")
+    for name, v in turns.items():
+        print(f"  {name:<9} | {v['messages']:>5} | {v['throughput_msg_s']:>6.1f} | "
+              f"{v['cpu_us_per_msg']:>8,} | {v['handle_p50_ms']:.2f} / {v['handle_p99_ms']:.2f}")
     r = result["ratios"]
-    print(f"\nportavoce/floor throughput: {r['portavoce_over_floor']}x; "
+    print(f"portavoce/floor throughput: {r['portavoce_over_floor']}x; "
           f"portavoce/naive: {r['portavoce_over_naive']}x")
     d = result["decisions"]
     mod = d["moderation"]

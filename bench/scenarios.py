@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.drive import Driver, finish_times, live, percentile, settle
+from bench.drive import live
 from bench.plan import Plan
 from bench.policy import blocklist_terms, faq_vectors, make_policy
-from bench.throughput import WINDOW, make_world, sqlite_url
+from bench.rounds import WARM_UP, Entrant, take_turns
+from bench.throughput import make_world, sqlite_url
 from bench.traffic import make_traffic, raid_spam
 from bench.world import add_members, create_world, newcomer, start
 from bot.ratelimit import BudgetRateLimiter
@@ -18,34 +19,24 @@ from policies import embedding
 
 
 async def scaling(plan: Plan, directory: Path, seed: int) -> list[dict[str, Any]]:
-    """Per-message cost through the whole pipeline at each size (terms = FAQ entries)."""
-    rows = []
-    for size in plan.scaling:
-        policy = make_policy(size, plan.regexes, size)
-        vectors = faq_vectors(policy)
-        traffic = make_traffic(plan.scaling_messages, blocklist_terms(size), size, seed)
-        embedding.clear_query_cache()
-        world = await make_world("portavoce", policy, vectors,
-                                 sqlite_url(directory, f"scale{size}"), plan.users_per_group)
-        try:
-            async with live(world):
-                driver = Driver(world)
-                warm = await driver.closed_loop(traffic[:20], WINDOW)
-                await settle(world, warm)
-                started, cpu = time.perf_counter(), time.process_time()
-                sent = await driver.closed_loop(traffic[20:], WINDOW)
-                await settle(world, sent)
-                elapsed = max(finish_times(world, sent).values()) - started
-                cpu = time.process_time() - cpu
-            handle = [(world.done[s.update_id][1] - world.done[s.update_id][0]) * 1000
-                      for s in sent]
-            rows.append({"size": size, "us_per_msg": round(elapsed / len(sent) * 1e6),
-                         "cpu_us_per_msg": round(cpu / len(sent) * 1e6),
-                         "handle_p50_ms": round(percentile(handle, 0.5), 2),
-                         "handle_p99_ms": round(percentile(handle, 0.99), 2)})
-        finally:
-            await world.close()
-    return rows
+    """Per-message cost through the whole pipeline at each size (terms = FAQ entries), the
+    sizes taking turns (bench.rounds) so that drift does not pass for growth."""
+    entrants: list[Entrant] = []
+    try:
+        for size in plan.scaling:
+            policy = make_policy(size, plan.regexes, size)
+            traffic = make_traffic(plan.scaling_messages + WARM_UP, blocklist_terms(size), size,
+                                   seed)
+            embedding.clear_query_cache()
+            world = await make_world("portavoce", policy, faq_vectors(policy),
+                                     sqlite_url(directory, f"scale{size}"), plan.users_per_group)
+            entrants.append(Entrant(str(size), world, traffic, plan.scaling_messages))
+        figures = await take_turns(entrants, plan.rounds)
+    finally:
+        for entrant in entrants:
+            await entrant.world.close()
+    keys = ("us_per_msg", "cpu_us_per_msg", "handle_p50_ms", "handle_p99_ms")
+    return [{"size": size, **{k: figures[str(size)][k] for k in keys}} for size in plan.scaling]
 
 
 async def raid(plan: Plan, directory: Path, seed: int) -> dict[str, Any]:

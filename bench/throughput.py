@@ -17,15 +17,13 @@ from typing import Any
 from bench import rss
 from bench.drive import Driver, finish_times, live, percentile, settle
 from bench.plan import Plan
+from bench.rounds import WARM_UP, WINDOW, Entrant, take_turns
 from bench.traffic import Message
 from bench.variants import only_handler
 from bench.world import World, add_members, create_world, start
 from bot.policy_loader import load_policy
 from policies import embedding
 from policies.schema import PolicyFile
-
-WINDOW = 32  # messages in flight during the saturation phase
-WARM_UP = 20  # messages handled, not measured, before each variant's saturation phase
 
 
 async def make_world(variant: str, policy: PolicyFile, vectors: Mapping[str, bytes],
@@ -81,6 +79,23 @@ async def run_variant(variant: str, plan: Plan, policy: PolicyFile,
         }
     finally:
         await world.close()
+
+
+async def taking_turns(plan: Plan, policy: PolicyFile, vectors: Mapping[str, bytes],
+                       traffic: Sequence[Message], directory: Path) -> dict[str, Any]:
+    """Floor, portavoce and naive saturated in turns (bench.rounds): the ratios' figures."""
+    entrants: list[Entrant] = []
+    try:
+        for name in ("floor", "portavoce", "naive"):
+            embedding.clear_query_cache()
+            world = await make_world(name, policy, vectors, sqlite_url(directory, f"turns_{name}"),
+                                     plan.users_per_group)
+            count = plan.naive_saturation if name == "naive" else plan.saturation
+            entrants.append(Entrant(name, world, traffic, count))
+        return await take_turns(entrants, plan.rounds)
+    finally:
+        for entrant in entrants:
+            await entrant.world.close()
 
 
 def _cycle(traffic: Sequence[Message], start: int, count: int) -> list[Message]:

@@ -47,6 +47,16 @@ def test_diagnostic_rows_are_reported(figures: dict[str, Any], diagnostic: str) 
     assert row["messages"] == figures["variants"]["portavoce"]["messages"]
 
 
+def test_the_variants_taking_turns_give_the_ratios(figures: dict[str, Any]) -> None:
+    turns = figures["turns"]
+    assert set(turns) == {"floor", "portavoce", "naive"}
+    for row in turns.values():
+        assert row["messages"] > 0 and row["throughput_msg_s"] > 0 and row["cpu_us_per_msg"] > 0
+    expected = round(turns["portavoce"]["throughput_msg_s"] / turns["floor"]["throughput_msg_s"],
+                     3)
+    assert figures["ratios"]["portavoce_over_floor"] == expected
+
+
 def test_ratios_scaling_raid_memory_and_targets_are_reported(figures: dict[str, Any]) -> None:
     assert set(figures["ratios"]) == {"portavoce_over_floor", "portavoce_over_naive"}
     scaling = figures["scaling"]
