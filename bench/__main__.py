@@ -46,9 +46,10 @@ async def run(plan: Plan, mode: str, directory: Path) -> dict[str, Any]:
                                            sqlite_url(directory, name))
     # The ratios come from the three taking turns (bench.rounds), not from the runs above,
     # each of which met the machine at its own speed.
-    turns = await taking_turns(plan, policy, vectors, traffic, directory)
+    turns, by_round = await taking_turns(plan, policy, vectors, traffic, directory)
     result: dict[str, Any] = {
         "mode": mode, "variants": variants, "turns": turns, "ratios": report.ratios(turns),
+        "ratio_by_round": {"portavoce_over_floor": by_round},
         "setup": f"{plan.terms:,} terms, {plan.regexes} regexes, {plan.faq:,} FAQ entries; "
                  f"SQLite WAL; cpus={len(os.sched_getaffinity(0))}",
     }

@@ -65,7 +65,9 @@ def print_tables(result: dict[str, Any]) -> None:
         print(f"  {name:<9} | {v['messages']:>5} | {v['throughput_msg_s']:>6.1f} | "
               f"{v['cpu_us_per_msg']:>8,} | {v['handle_p50_ms']:.2f} / {v['handle_p99_ms']:.2f}")
     r = result["ratios"]
-    print(f"portavoce/floor throughput: {r['portavoce_over_floor']}x; "
+    spread = result["ratio_by_round"]["portavoce_over_floor"]
+    print(f"portavoce/floor throughput: {r['portavoce_over_floor']}x (round by round: median "
+          f"{spread['median']}x, {spread['low']}-{spread['high']}x); "
           f"portavoce/naive: {r['portavoce_over_naive']}x")
     d = result["decisions"]
     mod = d["moderation"]

@@ -13,6 +13,7 @@ meanwhile (its loops wait on events; its leader lease is renewed once a second).
 from __future__ import annotations
 
 import contextlib
+import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class Entrant:
     sent: list[Sent] = field(default_factory=list)
     seconds: float = 0.0
     cpu_seconds: float = 0.0
+    per_round: list[float] = field(default_factory=list)  # msg/s of each round
 
     def __post_init__(self) -> None:
         self.driver = Driver(self.world)
@@ -57,7 +59,8 @@ class Entrant:
 
 
 async def take_turns(entrants: Sequence[Entrant], rounds: int) -> dict[str, dict[str, Any]]:
-    """Warm every entrant up, then ``rounds`` rounds in rotating order; figures by name."""
+    """Warm every entrant up, then ``rounds`` rounds in rotating order; figures by name.
+    Each entrant's ``per_round`` keeps its throughput round by round."""
     async with contextlib.AsyncExitStack() as stack:
         for entrant in entrants:
             await stack.enter_async_context(live(entrant.world))
@@ -86,5 +89,17 @@ async def _measure(entrant: Entrant, messages: Sequence[Message]) -> None:
     await settle(world, sent)
     entrant.cpu_seconds += time.process_time() - cpu  # with settle's quiet wait: idle
     if sent:
-        entrant.seconds += max(world.done[s.update_id][1] for s in sent) - started
+        seconds = max(world.done[s.update_id][1] for s in sent) - started
+        entrant.seconds += seconds
         entrant.sent.extend(sent)
+        entrant.per_round.append(len(sent) / seconds)
+
+
+def round_ratios(entrants: Sequence[Entrant], top: str, bottom: str) -> dict[str, float]:
+    """``top``'s throughput over ``bottom``'s, round by round (each pair measured seconds
+    apart): the median and the range show how far the machine's noise reaches."""
+    by_name = {entrant.name: entrant for entrant in entrants}
+    ratios = sorted(a / b for a, b in zip(by_name[top].per_round, by_name[bottom].per_round,
+                                         strict=True))
+    return {"median": round(statistics.median(ratios), 3), "low": round(ratios[0], 3),
+            "high": round(ratios[-1], 3)}

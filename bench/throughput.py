@@ -17,7 +17,7 @@ from typing import Any
 from bench import rss
 from bench.drive import Driver, finish_times, live, percentile, settle
 from bench.plan import Plan
-from bench.rounds import WARM_UP, WINDOW, Entrant, take_turns
+from bench.rounds import WARM_UP, WINDOW, Entrant, round_ratios, take_turns
 from bench.traffic import Message
 from bench.variants import only_handler
 from bench.world import World, add_members, create_world, start
@@ -81,9 +81,12 @@ async def run_variant(variant: str, plan: Plan, policy: PolicyFile,
         await world.close()
 
 
-async def taking_turns(plan: Plan, policy: PolicyFile, vectors: Mapping[str, bytes],
-                       traffic: Sequence[Message], directory: Path) -> dict[str, Any]:
-    """Floor, portavoce and naive saturated in turns (bench.rounds): the ratios' figures."""
+async def taking_turns(
+    plan: Plan, policy: PolicyFile, vectors: Mapping[str, bytes], traffic: Sequence[Message],
+    directory: Path,
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """Floor, portavoce and naive saturated in turns (bench.rounds): the ratios' figures, and
+    portavoce/floor round by round (median and range)."""
     entrants: list[Entrant] = []
     try:
         for name in ("floor", "portavoce", "naive"):
@@ -92,7 +95,8 @@ async def taking_turns(plan: Plan, policy: PolicyFile, vectors: Mapping[str, byt
                                      plan.users_per_group)
             count = plan.naive_saturation if name == "naive" else plan.saturation
             entrants.append(Entrant(name, world, traffic, count))
-        return await take_turns(entrants, plan.rounds)
+        figures = await take_turns(entrants, plan.rounds)
+        return figures, round_ratios(entrants, "portavoce", "floor")
     finally:
         for entrant in entrants:
             await entrant.world.close()

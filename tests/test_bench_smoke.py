@@ -55,6 +55,8 @@ def test_the_variants_taking_turns_give_the_ratios(figures: dict[str, Any]) -> N
     expected = round(turns["portavoce"]["throughput_msg_s"] / turns["floor"]["throughput_msg_s"],
                      3)
     assert figures["ratios"]["portavoce_over_floor"] == expected
+    spread = figures["ratio_by_round"]["portavoce_over_floor"]
+    assert spread["low"] <= spread["median"] <= spread["high"]
 
 
 def test_ratios_scaling_raid_memory_and_targets_are_reported(figures: dict[str, Any]) -> None:
