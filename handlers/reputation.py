@@ -45,6 +45,11 @@ KUDOS_PER_CHAT_PER_DAY = 5
 KUDOS_WINDOW = timedelta(hours=24)
 KUDOS_FULL = "reputation.kudos_full_until"  # services.extras: chat -> datetime
 DIGEST_DAILY, DIGEST_WEEKLY = "digest_daily", "digest_weekly"
+SPIKE_SHOWN = "reputation.spike_shown"  # services.extras: (chat, day) -> count on the card
+SPIKE_STEP = 1.25
+"""A spike's card shows its count when it opens and again each time the count has grown by
+a quarter (5, 7, 9, 12, 15, ...): the figure stays current without an edit for every negative
+message, each of which would spend the team chat's posting budget."""
 
 
 async def after_assessment(services: Services, view: MessageView, verdict: Assessment,
@@ -112,6 +117,10 @@ async def _spike_check(services: Services, view: MessageView) -> None:
                          min_count=config.spike_min_count, factor=config.spike_factor)
     if spike is None:
         return
+    day = local_day(services, uow.now)
+    shown: dict[tuple[int, str], int] = services.extras.setdefault(SPIKE_SHOWN, {})
+    if spike.current < shown.get((view.chat_id, day), 0) * SPIKE_STEP:
+        return  # the card's count is recent enough
     examples: list[tuple[str, str, int | None]] = [
         (line.name, line.text, None)
         for line in await lines.latest(NEGATIVE, view.chat_id, 3, uow.now)]
@@ -122,8 +131,15 @@ async def _spike_check(services: Services, view: MessageView) -> None:
         thread_id=view.thread_id, author_id=None, author_name=view.chat_title,
         language=team_language(services), text=text("spike_text", team_language(services),
                                                     count=spike.current),
-        context=examples, reasons=reasons,
-    ), f"spike:{view.chat_id}:{local_day(services, uow.now)}")
+        context=examples, reasons=reasons, current=True,
+    ), f"spike:{view.chat_id}:{day}")
+
+    async def remember_shown() -> None:
+        if len(shown) > 10_000:  # one entry per chat and day: never kept for long
+            shown.clear()
+        shown[(view.chat_id, day)] = spike.current
+
+    uow.after_commit.append(remember_shown)
 
 
 async def _hourly_history(services: Services, chat_id: int) -> list[int]:

@@ -71,6 +71,9 @@ class NewCase:
     context: list[tuple[str, str, int | None]]
     reasons: str
     reporter_id: int | None = None
+    current: bool = False
+    """The trigger states the case as it is now (a spike's count): folded into an open case,
+    its text, reasons and context replace the previous ones instead of adding to them."""
 
 
 class CasesRepo:
@@ -102,10 +105,15 @@ class CasesRepo:
             await self._s.flush()
             return _info(row), None
         before = _info(row)
-        reasons = [r for r in row.reasons.split("; ") if r]
-        for reason in new.reasons.split("; "):
-            if reason and reason not in reasons:
-                reasons.append(reason)
+        if new.current:
+            reasons = [r for r in new.reasons.split("; ") if r]
+            row.text = new.text[:4000]
+            row.context = {"lines": [list(c) for c in new.context]}
+        else:
+            reasons = [r for r in row.reasons.split("; ") if r]
+            for reason in new.reasons.split("; "):
+                if reason and reason not in reasons:
+                    reasons.append(reason)
         reporters = list((row.reporters or {}).get("ids", []))
         if new.reporter_id and new.reporter_id not in reporters:
             reporters.append(new.reporter_id)

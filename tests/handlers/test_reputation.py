@@ -103,7 +103,7 @@ async def test_a_digest_missed_while_down_is_sent_on_start(tmp_path: Path) -> No
 
 async def test_spike_of_complaints_opens_one_urgent_case(play: Playground) -> None:
     sandbox = play.sandbox
-    for n in range(8):
+    for n in range(10):
         member = await _member(play, f"Arrabbiato{n}")
         sandbox.user_sends(play.group_id, member,
                            f"Ordine {n} arrivato rotto, servizio pessimo, vergognoso")
@@ -114,7 +114,21 @@ async def test_spike_of_complaints_opens_one_urgent_case(play: Playground) -> No
         cases = [c for c in [await repo.get(i) for i in range(1, 30)] if c is not None]
     spikes = [c for c in cases if c.kind == "spike"]
     assert len(spikes) == 1 and spikes[0].priority == "urgent"
-    assert len([c for c in cases if c.kind == "complaint"]) == 8
+    assert len([c for c in cases if c.kind == "complaint"]) == 10
+    # The card shows the count at 5, then each time it has grown by a quarter (7, 9): the
+    # figure replaces the previous one (reasons do not pile up "spike:5/h; spike:6/h; ..."),
+    # and the examples are the latest negative lines.
+    [spike] = spikes
+    assert spike.reasons == "spike:9/h vs 0.0/h usual"
+    assert "9 nell'ultima ora" in spike.text
+    assert spike.context[-1][1].startswith("Ordine 8 ")
+    card = next(c for c in _team(play) if "Picco" in c.params["text"])
+    assert "5 nell'ultima ora" in card.params["text"]
+    edits = [c.params["text"] for c in _team(play, "editMessageText")
+             if c.params["message_id"] == card.result["message_id"]]
+    assert [e for e in edits if "Picco" in e] == edits
+    assert ["7 nell'ultima ora" in edits[0], "9 nell'ultima ora" in edits[-1]] == [True, True]
+    assert len(edits) == 2
 
 
 async def test_praise_goes_to_the_praise_topic_rate_limited(play: Playground) -> None:
