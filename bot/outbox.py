@@ -275,7 +275,9 @@ class OutboxSender:
                        sent: list[tuple[Sequence[OutboxEntry], Any]]) -> bool:
         head = batch[0]
         method, params = head.method, dict(head.params)
-        if len(batch) > 1:
+        if head.method == "editMessageText":
+            params = dict(batch[-1].params)  # the latest edit (see `_edits`)
+        elif len(batch) > 1:
             method = "deleteMessages"
             ids = sorted({int(b.params["message_id"]) for b in batch})
             params = {"chat_id": head.chat_id, "message_ids": ids}
@@ -384,9 +386,11 @@ def _batches(items: list[OutboxEntry]) -> list[list[OutboxEntry]]:
 
     Deletions go ahead of the chat's other rows: removing a message sooner never hurts, and
     during a raid it turns thousands of deletions interleaved with bans into a few calls.
+    Edits of one message that are due together become one call, with the latest text (see
+    `_edits`).
     """
     deletes = [item for item in items if item.method == "deleteMessage"]
-    others = [[item] for item in items if item.method != "deleteMessage"]
+    others = _edits([item for item in items if item.method != "deleteMessage"])
     chunks: list[list[OutboxEntry]] = []
     seen: set[int] = set()
     ids_in_last = 0
@@ -402,6 +406,29 @@ def _batches(items: list[OutboxEntry]) -> list[list[OutboxEntry]]:
         ids_in_last += 1
         seen.add(message_id)
     return [*chunks, *others]
+
+
+def _edits(items: list[OutboxEntry]) -> list[list[OutboxEntry]]:
+    """One batch per row, but a message's due edits share one, sent with the last one's
+    parameters at the first one's place.
+
+    An editMessageText carries the whole text and keyboard, so the last edit alone leaves the
+    message as all of them in turn would: a card changed several times while its chat waited
+    for its posting budget (20 a minute) costs one call, not one per change. Edits queued
+    after this read are sent on their own, later.
+    """
+    batches: list[list[OutboxEntry]] = []
+    edits: dict[object, list[OutboxEntry]] = {}
+    for item in items:
+        target = item.params.get("message_id") if item.method == "editMessageText" else None
+        if target is None:
+            batches.append([item])
+        elif target in edits:
+            edits[target].append(item)
+        else:
+            edits[target] = [item]
+            batches.append(edits[target])
+    return batches
 
 
 def _by_member(batches: list[list[OutboxEntry]]) -> list[list[list[OutboxEntry]]]:

@@ -300,3 +300,39 @@ async def test_calls_about_one_member_keep_their_order_and_others_go_on(
     await play.runtime.deliver()
     methods = [c.method for c in sandbox.calls if c.ok and c.params.get("user_id") == failed]
     assert methods == ["restrictChatMember", "banChatMember"]
+
+
+async def test_edits_of_one_message_due_together_leave_as_one_call(play: Playground) -> None:
+    """A card changed three times while its chat waited costs one edit, with the last text;
+    every row is recorded as sent, and other messages' edits and posts still go."""
+    team = play.team_chat_id
+    async with session_scope(play.runtime.services.sessions) as s:
+        for text in ("card A", "card B"):
+            await OutboxRepo(s).enqueue(team, "sendMessage", {"chat_id": team, "text": text},
+                                        now=play.clock.now())
+    await play.deliver()
+    first, second = (int(c.result["message_id"]) for c in play.sandbox.calls_of("sendMessage")
+                     if c.params["chat_id"] == team and c.params["text"].startswith("card"))
+    edits = [(first, "A claimed"), (second, "B claimed"), (first, "A answered"),
+             (first, "A resolved")]
+    async with session_scope(play.runtime.services.sessions) as s:
+        for message_id, text in edits:
+            await OutboxRepo(s).enqueue(team, "editMessageText", {
+                "chat_id": team, "message_id": message_id, "text": text},
+                now=play.clock.now())
+        await OutboxRepo(s).enqueue(team, "sendMessage", {"chat_id": team, "text": "later"},
+                                    now=play.clock.now())
+    await play.deliver()
+    calls = [(c.method, c.params.get("message_id"), c.params["text"])
+             for c in play.sandbox.calls_of("editMessageText") + play.sandbox.calls_of(
+                 "sendMessage") if c.params["chat_id"] == team and c.ok]
+    assert ("editMessageText", first, "A resolved") in calls
+    assert ("editMessageText", second, "B claimed") in calls
+    assert [c for c in calls if c[0] == "editMessageText"] == [
+        ("editMessageText", first, "A resolved"), ("editMessageText", second, "B claimed")]
+    assert ("sendMessage", None, "later") in calls
+    assert play.sandbox.message(team, first).text == "A resolved"
+    async with session_scope(play.runtime.services.sessions) as s:
+        assert await OutboxRepo(s).count_pending() == 0
+        sent = await OutboxRepo(s).list_sent("editMessageText")
+    assert len(sent) == 4
