@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import math
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,6 @@ KUDOS_PER_CHAT_PER_DAY = 5
 KUDOS_WINDOW = timedelta(hours=24)
 KUDOS_FULL = "reputation.kudos_full_until"  # services.extras: chat -> datetime
 DIGEST_DAILY, DIGEST_WEEKLY = "digest_daily", "digest_weekly"
-SPIKE_SHOWN = "reputation.spike_shown"  # services.extras: (chat, day) -> count on the card
 SPIKE_STEP = 1.25
 """A spike's card shows its count when it opens and again each time the count has grown by
 a quarter (5, 7, 9, 12, 15, ...): the figure stays current without an edit for every negative
@@ -117,10 +117,9 @@ async def _spike_check(services: Services, view: MessageView) -> None:
                          min_count=config.spike_min_count, factor=config.spike_factor)
     if spike is None:
         return
-    day = local_day(services, uow.now)
-    shown: dict[tuple[int, str], int] = services.extras.setdefault(SPIKE_SHOWN, {})
-    if spike.current < shown.get((view.chat_id, day), 0) * SPIKE_STEP:
+    if not shows_count(spike.current, spike.threshold):
         return  # the card's count is recent enough
+    day = local_day(services, uow.now)
     examples: list[tuple[str, str, int | None]] = [
         (line.name, line.text, None)
         for line in await lines.latest(NEGATIVE, view.chat_id, 3, uow.now)]
@@ -134,12 +133,18 @@ async def _spike_check(services: Services, view: MessageView) -> None:
         context=examples, reasons=reasons, current=True,
     ), f"spike:{view.chat_id}:{day}")
 
-    async def remember_shown() -> None:
-        if len(shown) > 10_000:  # one entry per chat and day: never kept for long
-            shown.clear()
-        shown[(view.chat_id, day)] = spike.current
 
-    uow.after_commit.append(remember_shown)
+def shows_count(current: int, threshold: float) -> bool:
+    """Whether a spike's card is opened or updated at this count: at the first count that
+    reaches the threshold, then at each count a quarter above the last one shown.
+
+    A function of the count alone, so every worker, and a restarted bot, agree on it
+    (negative messages are counted one at a time, so the count passes through each).
+    """
+    shown = max(1, math.ceil(threshold))
+    while shown < current:
+        shown = math.ceil(shown * SPIKE_STEP)
+    return shown == current
 
 
 async def _hourly_history(services: Services, chat_id: int) -> list[int]:
