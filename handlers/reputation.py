@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import math
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +30,7 @@ from policies.reputation import (
     detect_spike,
     first_response_minutes,
     group_questions,
+    shows_count,
     totals,
 )
 from policies.sentiment import Assessment
@@ -46,10 +46,6 @@ KUDOS_PER_CHAT_PER_DAY = 5
 KUDOS_WINDOW = timedelta(hours=24)
 KUDOS_FULL = "reputation.kudos_full_until"  # services.extras: chat -> datetime
 DIGEST_DAILY, DIGEST_WEEKLY = "digest_daily", "digest_weekly"
-SPIKE_STEP = 1.25
-"""A spike's card shows its count when it opens and again each time the count has grown by
-a quarter (5, 7, 9, 12, 15, ...): the figure stays current without an edit for every negative
-message, each of which would spend the team chat's posting budget."""
 
 
 async def after_assessment(services: Services, view: MessageView, verdict: Assessment,
@@ -133,18 +129,6 @@ async def _spike_check(services: Services, view: MessageView) -> None:
         context=examples, reasons=reasons, current=True,
     ), f"spike:{view.chat_id}:{day}")
 
-
-def shows_count(current: int, threshold: float) -> bool:
-    """Whether a spike's card is opened or updated at this count: at the first count that
-    reaches the threshold, then at each count a quarter above the last one shown.
-
-    A function of the count alone, so every worker, and a restarted bot, agree on it
-    (negative messages are counted one at a time, so the count passes through each).
-    """
-    shown = max(1, math.ceil(threshold))
-    while shown < current:
-        shown = math.ceil(shown * SPIKE_STEP)
-    return shown == current
 
 
 async def _hourly_history(services: Services, chat_id: int) -> list[int]:

@@ -15,6 +15,10 @@ from policies.faq.text import terms
 HEALTH_KEYS = ("messages", "active", "joins", "leaves", "questions", "answered_bot",
                "answered_team", "unanswered", "sent_pos", "sent_neu", "sent_neg")
 NEGATIVE_KEYS = ("complaints", "sent_neg", "reports")
+SPIKE_STEP = 1.25
+"""A spike's card shows its count when it opens and again each time the count has grown by
+a quarter (5, 7, 9, 12, 15, ...): the figure stays current without an edit for every negative
+message, each of which would spend the team chat's posting budget."""
 
 
 def totals(series: Mapping[str, Mapping[str, int]], days: Sequence[str]) -> dict[str, int]:
@@ -65,6 +69,19 @@ def detect_spike(history: Sequence[int], current: int, *, min_count: int,
     if current < threshold:
         return None
     return Spike(current, mean, threshold)
+
+
+def shows_count(current: int, threshold: float) -> bool:
+    """Whether a spike's card is opened or updated at this count: at the first count that
+    reaches the threshold, then at each count a quarter above the last one shown.
+
+    A function of the count alone, so every worker, and a restarted bot, agree on it
+    (negative messages are counted one at a time, so the count passes through each).
+    """
+    shown = max(1, math.ceil(threshold))
+    while shown < current:
+        shown = math.ceil(shown * SPIKE_STEP)
+    return shown == current
 
 
 def _signature(text: str, lang: str) -> frozenset[str]:

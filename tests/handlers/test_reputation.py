@@ -197,10 +197,3 @@ async def test_a_member_is_counted_active_once_a_day_and_again_after_forget(
         series = await MetricsRepo(s).series("2026-03-02", "2026-03-03", play.group_id)
     # the first day: the member and the admin who sent /forget
     assert [series[day]["active"] for day in ("2026-03-02", "2026-03-03")] == [2, 1]
-
-
-def test_a_spike_card_shows_its_count_at_the_start_and_each_quarter_more() -> None:
-    from handlers.reputation import shows_count
-
-    assert [c for c in range(1, 40) if shows_count(c, 5.0)] == [5, 7, 9, 12, 15, 19, 24, 30, 38]
-    assert [c for c in range(1, 9) if shows_count(c, 4.2)] == [5, 7]  # the first count over

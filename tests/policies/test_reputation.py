@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.reputation import change, detect_spike, group_questions, totals
+from policies.reputation import change, detect_spike, group_questions, shows_count, totals
 
 NORMAL_HISTORY = [2, 3, 1, 2, 4, 2, 3, 2, 1, 3, 2, 2, 3, 2]
 
@@ -57,3 +57,8 @@ def test_totals_and_change() -> None:
     assert totals(series, ["2026-03-01", "2026-03-02"]) == {"messages": 15, "active": 6}
     assert (change(15, 10), change(5, 10), change(3, 0), change(0, 0)) == (
         "+50%", "-50%", "new", "=")
+
+
+def test_a_spike_card_shows_its_count_at_the_start_and_each_quarter_more() -> None:
+    assert [c for c in range(1, 40) if shows_count(c, 5.0)] == [5, 7, 9, 12, 15, 19, 24, 30, 38]
+    assert [c for c in range(1, 9) if shows_count(c, 4.2)] == [5, 7]  # the first count over
