@@ -26,9 +26,7 @@ class _Pending:
         self._uow = uow
 
     async def flush(self) -> None:
-        repo = MetricsRepo(self._uow.session)
-        await repo.incr_many(dict(self.counts))
-        await repo.active_many(sorted(self.active))
+        await MetricsRepo(self._uow.session).record(dict(self.counts), sorted(self.active))
 
 
 def _pending(uow: UnitOfWork) -> _Pending:

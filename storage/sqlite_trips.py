@@ -129,6 +129,23 @@ class TripConnection(aiosqlite.Connection):
         # as it did when BEGIN was a trip of its own.
         await self._execute(run)  # type: ignore[no-untyped-call]
 
+    async def run_writes(self, batch: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Several statements, each with its rows of parameters, in one trip and in order
+        (storage.direct_writes); nothing is read back."""
+        begin, self._begin_pending = self._begin_pending, False
+
+        def run() -> None:
+            conn = self._conn
+            if begin:
+                conn.execute("BEGIN IMMEDIATE")
+            for sql, rows in batch:
+                if len(rows) == 1:
+                    conn.execute(sql, rows[0])
+                else:
+                    conn.executemany(sql, rows)
+
+        await self._execute(run)  # type: ignore[no-untyped-call]
+
     async def commit(self) -> None:
         self._begin_pending = False
         if self._connection is not None and self._connection.in_transaction:

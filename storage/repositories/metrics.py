@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.direct_writes import Write, write
 from storage.models import DailyActive, DailyMetric, Kudos
-from storage.repositories._prepared import ignoring, prepared
+from storage.repositories._prepared import ignoring
 from storage.repositories._upsert import insert_ignore, upsert
 
 Series = dict[str, dict[str, int]]  # day -> key -> value
@@ -37,18 +38,24 @@ class MetricsRepo:
             set_={"value": DailyMetric.value + by}))
 
     async def incr_many(self, counts: dict[tuple[int, str, str], int]) -> None:
-        """Add to several counters in one statement; keys (chat_id, day, key), sorted so
-        concurrent writers on PostgreSQL lock rows in the same order."""
-        rows = [{"chat_id": c, "day": d, "key": k, "value": v}
-                for (c, d, k), v in sorted(counts.items()) if v]
-        if rows:
-            await self._s.execute(prepared(self._s, "daily_metrics.add", _add_statement), rows)
+        """Add to several counters in one statement; keys (chat_id, day, key)."""
+        await self.record(counts, [])
 
     async def active_many(self, rows: list[tuple[int, str, int]]) -> None:
-        if rows:
-            statement = prepared(self._s, "daily_active.add", ignoring(DailyActive))
-            await self._s.execute(statement,
-                                  [{"chat_id": c, "day": d, "user_id": u} for c, d, u in rows])
+        await self.record({}, rows)
+
+    async def record(self, counts: dict[tuple[int, str, str], int],
+                     active: list[tuple[int, str, int]]) -> None:
+        """Counters to add to and members active on a day, together (one trip on SQLite,
+        see storage.direct_writes). Counters are sorted so that concurrent writers on
+        PostgreSQL lock rows in the same order."""
+        await write(self._s, [
+            Write("daily_metrics.add", _add_statement,
+                  [{"chat_id": c, "day": d, "key": k, "value": v}
+                   for (c, d, k), v in sorted(counts.items()) if v]),
+            Write("daily_active.add", ignoring(DailyActive),
+                  [{"chat_id": c, "day": d, "user_id": u} for c, d, u in active]),
+        ])
 
     async def active(self, chat_id: int, day: str, user_id: int) -> None:
         await self._s.execute(insert_ignore(self._s, DailyActive).values(

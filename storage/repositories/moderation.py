@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.direct_writes import Write, write
 from storage.models import ModerationEvent, RecentMessage, SpamSample, Warning_
-from storage.repositories._prepared import ignoring, prepared
+from storage.repositories._prepared import ignoring
 from storage.repositories._upsert import insert_id
 
 
@@ -171,9 +172,9 @@ class RecentMessagesRepo:
 
     async def add(self, chat_id: int, message_id: int, user_id: int, now: datetime,
                   text_key: bytes | None = None) -> None:
-        statement = prepared(self._s, "recent_messages.add", ignoring(RecentMessage))
-        await self._s.execute(statement, {"chat_id": chat_id, "message_id": message_id,
-                                          "user_id": user_id, "at": now, "text_key": text_key})
+        await write(self._s, [Write("recent_messages.add", ignoring(RecentMessage), [
+            {"chat_id": chat_id, "message_id": message_id, "user_id": user_id, "at": now,
+             "text_key": text_key}])])
 
     async def of_user(self, chat_id: int, user_id: int, since: datetime) -> list[int]:
         rows = await self._s.scalars(

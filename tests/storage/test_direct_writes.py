@@ -1,0 +1,145 @@
+"""storage.direct_writes: a message's bookkeeping rows in one trip on SQLite, inside the
+update's transaction, stored exactly as the session would store them."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import db, migrate
+from storage.db import create_engine, make_session_factory, session_scope
+from storage.models import RecentMessage
+from storage.repositories.metrics import MetricsRepo
+from storage.repositories.moderation import RecentMessagesRepo
+from storage.sqlite_trips import TripConnection
+
+NOW = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
+
+
+async def _bookkeeping(engine: AsyncEngine) -> None:
+    sessions = make_session_factory(engine)
+    async with session_scope(sessions) as s:
+        await RecentMessagesRepo(s).add(-1, 10, 7, NOW, b"12345678")
+        await RecentMessagesRepo(s).add(-1, 10, 7, NOW, b"12345678")  # a replay: ignored
+        await RecentMessagesRepo(s).add(-1, 11, 7, NOW + timedelta(minutes=1), None)
+        await MetricsRepo(s).record({(-1, "2026-03-01", "messages"): 2,
+                                     (-1, "2026-03-01", "questions"): 1}, [(-1, "2026-03-01", 7)])
+    async with session_scope(sessions) as s:
+        await MetricsRepo(s).record({(-1, "2026-03-01", "messages"): 1},
+                                    [(-1, "2026-03-01", 7), (-1, "2026-03-01", 8)])
+
+
+async def test_rows_read_back_as_the_session_stored_them(engine: AsyncEngine) -> None:
+    """On both backends: the same rows, datetimes compared in SQL as before."""
+    await _bookkeeping(engine)
+    sessions = make_session_factory(engine)
+    async with session_scope(sessions) as s:
+        recent = RecentMessagesRepo(s)
+        assert await recent.of_user(-1, 7, NOW) == [10, 11]
+        assert await recent.of_user(-1, 7, NOW + timedelta(microseconds=1)) == [11]
+        stored = (await s.execute(select(RecentMessage).order_by(RecentMessage.message_id))
+                  ).scalars().all()
+        series = await MetricsRepo(s).series("2026-03-01", "2026-03-01", chat_id=-1)
+    assert [(r.at, r.text_key) for r in stored] == [
+        (NOW, b"12345678"), (NOW + timedelta(minutes=1), None)]
+    assert series == {"2026-03-01": {"messages": 3, "questions": 1, "active": 2}}
+
+
+@pytest.fixture
+async def sqlite_engine(tmp_path: Path) -> Any:
+    eng = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'direct.db'}")
+    await migrate.upgrade(eng)
+    yield eng
+    await eng.dispose()
+
+
+async def test_on_sqlite_a_row_is_stored_as_the_session_stores_it(
+    sqlite_engine: AsyncEngine,
+) -> None:
+    """The same bind processors: the stored text of a datetime is SQLAlchemy's, so that
+    comparisons in SQL against the session's parameters hold."""
+    sessions = make_session_factory(sqlite_engine)
+    async with session_scope(sessions) as s:
+        await RecentMessagesRepo(s).add(-1, 10, 7, NOW, b"12345678")
+        s.add(RecentMessage(chat_id=-1, message_id=11, user_id=7, at=NOW, text_key=b"12345678"))
+    async with session_scope(sessions) as s:
+        rows = (await s.execute(text(
+            "SELECT message_id, at, typeof(at), text_key FROM recent_messages "
+            "ORDER BY message_id"))).all()
+    assert rows[0][1:] == rows[1][1:]
+    assert rows[0][1] == "2026-03-01 12:00:00.123456"
+
+
+async def test_on_sqlite_the_writes_of_an_update_are_one_trip(
+    sqlite_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent: list[str] = []
+    original = TripConnection._execute
+
+    async def counted(self: TripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(TripConnection, "_execute", counted)
+    sessions = make_session_factory(sqlite_engine)
+    async with session_scope(sessions) as s:
+        await s.execute(text("SELECT 1"))  # the pool's connection is open
+    sent.clear()
+    async with session_scope(sessions) as s:
+        await MetricsRepo(s).record({(-1, "2026-03-01", "messages"): 1,
+                                     (-2, "2026-03-01", "messages"): 1},
+                                    [(-1, "2026-03-01", 7), (-2, "2026-03-01", 7)])
+    assert sent == ["run", "commit"]  # BEGIN IMMEDIATE, two statements, four rows: one trip
+    async with session_scope(sessions) as s:
+        assert (await MetricsRepo(s).series("2026-03-01", "2026-03-01")) == {
+            "2026-03-01": {"messages": 2, "active": 1}}
+
+
+async def test_writes_that_open_the_transaction_hold_the_lock_and_roll_back(
+    sqlite_engine: AsyncEngine, tmp_path: Path,
+) -> None:
+    sessions = make_session_factory(sqlite_engine)
+    other = sqlite3.connect(tmp_path / "direct.db", timeout=0, isolation_level=None)
+    try:
+        async with sessions() as s:
+            await RecentMessagesRepo(s).add(-1, 10, 7, NOW)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # BEGIN IMMEDIATE went with the write
+            await s.rollback()
+        assert other.execute("SELECT count(*) FROM recent_messages").fetchone() == (0,)
+    finally:
+        other.close()
+
+
+async def test_a_busy_database_is_sqlalchemys_operational_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dispatcher retries on OperationalError "locked": the direct path raises it too,
+    and the connection stays usable."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "busy.db"
+    eng = create_engine(f"sqlite+aiosqlite:///{path}")
+    await migrate.upgrade(eng)
+    sessions = make_session_factory(eng)
+    try:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="locked"):
+            async with session_scope(sessions) as s:
+                await MetricsRepo(s).record({(-1, "2026-03-01", "messages"): 1}, [])
+        other.execute("ROLLBACK")
+        other.close()
+        async with session_scope(sessions) as s:
+            await MetricsRepo(s).record({(-1, "2026-03-01", "messages"): 1}, [])
+        async with session_scope(sessions) as s:
+            assert await MetricsRepo(s).series("2026-03-01", "2026-03-01") == {
+                "2026-03-01": {"messages": 1}}
+    finally:
+        await eng.dispose()
