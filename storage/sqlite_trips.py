@@ -96,6 +96,7 @@ class TripConnection(aiosqlite.Connection):
         super().__init__(connector, iter_chunk_size=64)
         self._thread.daemon = True  # as SQLAlchemy's dialect does for its own connections
         self._begin_pending = False
+        self._deferred: list[tuple[str, Sequence[Sequence[Any]]]] = []
 
     def begin_immediate(self) -> None:
         self._begin_pending = True
@@ -104,14 +105,36 @@ class TripConnection(aiosqlite.Connection):
         """No trip: the sqlite3 cursor is made on the thread, with the statement."""
         return BufferedCursor(self)
 
+    def defer_writes(self, batch: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
+        """Statements, each with its rows of parameters, whose results nobody reads
+        (storage.direct): no trip now; they run, in order, at the start of the next trip
+        (a statement's or the commit's). A rollback drops them."""
+        self._deferred.extend(batch)
+
+    def _prologue(self) -> Callable[[sqlite3.Connection], None]:
+        """What the next trip runs before its own work: BEGIN IMMEDIATE if it opens the
+        transaction, then the deferred writes. Taken on the event loop's side."""
+        begin, self._begin_pending = self._begin_pending, False
+        deferred, self._deferred = self._deferred, []
+
+        def run(conn: sqlite3.Connection) -> None:
+            if begin:
+                conn.execute("BEGIN IMMEDIATE")
+            for sql, rows in deferred:
+                if len(rows) == 1:
+                    conn.execute(sql, rows[0])
+                else:
+                    conn.executemany(sql, rows)
+
+        return run
+
     async def run_statement(self, target: BufferedCursor, sql: str, parameters: Any,
                             *, many: bool) -> None:
-        begin, self._begin_pending = self._begin_pending, False
+        prologue = self._prologue()
 
         def run() -> None:
             conn = self._conn
-            if begin:
-                conn.execute("BEGIN IMMEDIATE")
+            prologue(conn)
             cursor = conn.cursor()
             try:
                 if many:
@@ -129,30 +152,40 @@ class TripConnection(aiosqlite.Connection):
         # as it did when BEGIN was a trip of its own.
         await self._execute(run)  # type: ignore[no-untyped-call]
 
-    async def run_writes(self, batch: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> None:
-        """Several statements, each with its rows of parameters, in one trip and in order
-        (storage.direct_writes); nothing is read back."""
-        begin, self._begin_pending = self._begin_pending, False
+    async def run_returning(self, sql: str, parameters: Sequence[Any]) -> list[Any]:
+        """One statement in one trip, its rows back (storage.direct)."""
+        prologue = self._prologue()
 
-        def run() -> None:
+        def run() -> list[Any]:
             conn = self._conn
-            if begin:
-                conn.execute("BEGIN IMMEDIATE")
-            for sql, rows in batch:
-                if len(rows) == 1:
-                    conn.execute(sql, rows[0])
-                else:
-                    conn.executemany(sql, rows)
+            prologue(conn)
+            cursor = conn.execute(sql, parameters)
+            try:
+                return cursor.fetchall()
+            finally:
+                cursor.close()
 
-        await self._execute(run)  # type: ignore[no-untyped-call]
+        rows: list[Any] = await self._execute(run)  # type: ignore[no-untyped-call]
+        return rows
 
     async def commit(self) -> None:
+        if self._deferred:  # the writes and COMMIT in one trip
+            prologue = self._prologue()
+
+            def run() -> None:
+                conn = self._conn
+                prologue(conn)
+                conn.commit()
+
+            await self._execute(run)  # type: ignore[no-untyped-call]
+            return
         self._begin_pending = False
         if self._connection is not None and self._connection.in_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
         self._begin_pending = False
+        self._deferred = []
         if self._connection is not None and self._connection.in_transaction:
             await super().rollback()
 

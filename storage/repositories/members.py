@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from storage.direct import returning_one
 from storage.models import Member
-from storage.repositories._prepared import prepared
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
@@ -91,17 +91,18 @@ class MembersRepo:
 
         ``first_seen`` is set once and is the member's tenure for new-member rules.
         """
-        statement = prepared(self._s, "members.seen", _seen_statement)
         params = {"chat_id": chat_id, "user_id": user_id, "first_name": first_name[:128],
                   "username": username, "first_seen": first_seen or now, "now": now,
                   "increment": 1 if message else 0}
         # Core, not ORM: the row is only read (an ORM load costs about as much as the
-        # statement); a Member already loaded in this session is kept in step.
+        # statement); on SQLite without the session's execution layers (storage.direct).
+        # A Member already loaded in this session is kept in step.
         loaded = await self._loaded(chat_id, user_id)
-        row = (await self._s.execute(statement, params)).one()._mapping
+        columns = list(Member.__table__.c)
+        row = await returning_one(self._s, "members.seen", _seen_statement, params, columns)
         if loaded is not None:
-            for column in Member.__table__.c:
-                set_committed_value(loaded, column.key, row[column])
+            for key, value in row.items():
+                set_committed_value(loaded, key, value)
         return MemberInfo(
             chat_id=row["chat_id"], user_id=row["user_id"], first_name=row["first_name"],
             username=row["username"], status=row["status"], rights=dict(row["rights"] or {}),

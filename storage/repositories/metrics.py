@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.direct_writes import Write, write
+from storage.direct import Write, write
 from storage.models import DailyActive, DailyMetric, Kudos
 from storage.repositories._prepared import ignoring
 from storage.repositories._upsert import insert_ignore, upsert
@@ -47,7 +47,7 @@ class MetricsRepo:
     async def record(self, counts: dict[tuple[int, str, str], int],
                      active: list[tuple[int, str, int]]) -> None:
         """Counters to add to and members active on a day, together (one trip on SQLite,
-        see storage.direct_writes). Counters are sorted so that concurrent writers on
+        see storage.direct). Counters are sorted so that concurrent writers on
         PostgreSQL lock rows in the same order."""
         await write(self._s, [
             Write("daily_metrics.add", _add_statement,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.direct_writes import Write, write
+from storage.direct import Write, write
 from storage.models import ModerationEvent, RecentMessage, SpamSample, Warning_
 from storage.repositories._prepared import ignoring
 from storage.repositories._upsert import insert_id

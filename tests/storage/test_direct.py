@@ -1,4 +1,4 @@
-"""storage.direct_writes: a message's bookkeeping rows in one trip on SQLite, inside the
+"""storage.direct: a message's bookkeeping rows in one trip on SQLite, inside the
 update's transaction, stored exactly as the session would store them."""
 
 from __future__ import annotations
@@ -77,45 +77,70 @@ async def test_on_sqlite_a_row_is_stored_as_the_session_stores_it(
     assert rows[0][1] == "2026-03-01 12:00:00.123456"
 
 
-async def test_on_sqlite_the_writes_of_an_update_are_one_trip(
-    sqlite_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The qualified name of every function sent to a connection's worker thread."""
     sent: list[str] = []
     original = TripConnection._execute
 
     async def counted(self: TripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(getattr(fn, "__name__", repr(fn)))
+        sent.append(getattr(fn, "__qualname__", repr(fn)))
         return await original(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(TripConnection, "_execute", counted)
+    return sent
+
+
+async def test_on_sqlite_the_writes_ride_with_the_commit(
+    sqlite_engine: AsyncEngine, trips: list[str],
+) -> None:
     sessions = make_session_factory(sqlite_engine)
     async with session_scope(sessions) as s:
         await s.execute(text("SELECT 1"))  # the pool's connection is open
-    sent.clear()
+    trips.clear()
     async with session_scope(sessions) as s:
+        await RecentMessagesRepo(s).add(-1, 10, 7, NOW)
         await MetricsRepo(s).record({(-1, "2026-03-01", "messages"): 1,
                                      (-2, "2026-03-01", "messages"): 1},
                                     [(-1, "2026-03-01", 7), (-2, "2026-03-01", 7)])
-    assert sent == ["run", "commit"]  # BEGIN IMMEDIATE, two statements, four rows: one trip
+        assert trips == []
+    # BEGIN IMMEDIATE, three statements, five rows and COMMIT: one trip
+    assert trips == ["TripConnection.commit.<locals>.run"]
     async with session_scope(sessions) as s:
         assert (await MetricsRepo(s).series("2026-03-01", "2026-03-01")) == {
             "2026-03-01": {"messages": 2, "active": 1}}
+        assert await RecentMessagesRepo(s).of_user(-1, 7, NOW) == [10]
 
 
-async def test_writes_that_open_the_transaction_hold_the_lock_and_roll_back(
-    sqlite_engine: AsyncEngine, tmp_path: Path,
+async def test_writes_ride_with_the_next_statement_which_sees_them(
+    sqlite_engine: AsyncEngine, tmp_path: Path, trips: list[str],
 ) -> None:
     sessions = make_session_factory(sqlite_engine)
     other = sqlite3.connect(tmp_path / "direct.db", timeout=0, isolation_level=None)
     try:
         async with sessions() as s:
             await RecentMessagesRepo(s).add(-1, 10, 7, NOW)
+            other.execute("BEGIN IMMEDIATE")  # nothing sent yet: the lock is free
+            other.execute("ROLLBACK")
+            assert await RecentMessagesRepo(s).of_user(-1, 7, NOW) == [10]
+            assert len(trips) == 1  # BEGIN IMMEDIATE, the write and the read
             with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("BEGIN IMMEDIATE")  # BEGIN IMMEDIATE went with the write
+                other.execute("BEGIN IMMEDIATE")  # the transaction holds the lock
             await s.rollback()
         assert other.execute("SELECT count(*) FROM recent_messages").fetchone() == (0,)
     finally:
         other.close()
+
+
+async def test_a_rollback_drops_writes_not_sent_yet(sqlite_engine: AsyncEngine) -> None:
+    sessions = make_session_factory(sqlite_engine)
+    async with sessions() as s:
+        await RecentMessagesRepo(s).add(-1, 10, 7, NOW)
+        await s.rollback()
+    async with session_scope(sessions) as s:
+        await RecentMessagesRepo(s).add(-1, 11, 7, NOW)
+    async with session_scope(sessions) as s:
+        assert await RecentMessagesRepo(s).of_user(-1, 7, NOW) == [11]
 
 
 async def test_a_busy_database_is_sqlalchemys_operational_error(

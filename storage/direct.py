@@ -1,0 +1,149 @@
+"""Statements on every message's path, run on SQLite without SQLAlchemy's execution layers.
+
+Every group message upserts its member (reading the row back) and leaves three or four rows
+nobody reads back in the same update: its recent-messages row, the day's counters and the
+day's active member. Through the session each statement costs 130-250 us of CPU on the
+benchmark machine (the ORM's execute, the compiled-cache key, the execution context, the
+result), against a microsecond or two of SQLite's own work.
+
+Here each named statement (built once, as `storage.repositories._prepared`) is compiled
+once for SQLite; its parameters go through the bind processors SQLAlchemy would use
+(`UtcDateTime`, JSON, ...) and a returned row through its result processors, so rows are
+stored and read exactly as through the session. Writes make no trip of their own: the
+connection runs them, in order, at the start of its next trip in the same transaction (the
+next statement's, or the commit's), so a message's bookkeeping rides with the COMMIT. A
+trip to aiosqlite's thread costs about 37 us of CPU on one core (two context switches),
+and these were two of the full pipeline's eleven a message. Pending ORM objects are
+flushed first, as the session's autoflush would. An error in a deferred write surfaces at
+that next trip, where it fails the transaction as it would have failed it here; errors
+come back as SQLAlchemy's exceptions, so a busy database is still a retry for the
+dispatcher.
+
+On any other database (PostgreSQL) the same statements go through the session.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import KeyedColumnElement
+
+from storage.repositories._prepared import prepared
+from storage.sqlite_trips import TripConnection
+
+Rows = Sequence[Mapping[str, Any]]
+Build = Callable[[ModuleType], Any]
+Columns = Sequence[KeyedColumnElement[Any]]
+Process = Callable[[Any], Any] | None
+_DIALECT = sqlite.dialect()
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """Rows for the statement `name` (built by `build(dialect module)`, as `prepared`)."""
+
+    name: str
+    build: Build
+    rows: Rows
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    binds: tuple[tuple[str, Any, Process], ...]  # name, default, process
+
+    def parameters(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        values = []
+        for name, default, process in self.binds:
+            value = row.get(name, default)
+            if value is _MISSING:
+                raise KeyError(f"no value for the parameter {name!r}")
+            values.append(value if process is None else process(value))
+        return tuple(values)
+
+
+_COMPILED: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+
+
+async def write(session: AsyncSession, writes: Sequence[Write]) -> None:
+    """Run `writes` in the session's transaction: one trip on SQLite, else one statement
+    each through the session. A write without rows is skipped."""
+    writes = [w for w in writes if w.rows]
+    if not writes:
+        return
+    driver = await _trip_connection(session)
+    if driver is None:
+        for w in writes:
+            await session.execute(prepared(session, w.name, w.build), list(w.rows))
+        return
+    batch = []
+    for w in writes:
+        compiled = _compiled(w.name, w.build, w.rows[0])
+        batch.append((compiled.sql, [compiled.parameters(row) for row in w.rows]))
+    driver.defer_writes(batch)
+
+
+async def returning_one(session: AsyncSession, name: str, build: Build,
+                        params: Mapping[str, Any], columns: Columns,
+                        ) -> dict[str, Any]:
+    """The one row the statement `name` returns (its RETURNING lists `columns`), by column
+    key, with the values the session would give."""
+    driver = await _trip_connection(session)
+    if driver is None:
+        row = (await session.execute(prepared(session, name, build), params)).one()._mapping
+        return {column.key: row[column] for column in columns}
+    compiled = _compiled(name, build, params)
+    try:
+        rows = await driver.run_returning(compiled.sql, compiled.parameters(params))
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(compiled.sql, params, error, sqlite3.Error) from error
+    if len(rows) != 1:
+        raise LookupError(f"{name}: {len(rows)} rows returned, one expected")
+    return {column.key: value if process is None else process(value)
+            for column, process, value in zip(columns, _readers(columns), rows[0], strict=True)}
+
+
+async def _trip_connection(session: AsyncSession) -> TripConnection | None:
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, TripConnection):
+        return None
+    if session.new or session.dirty or session.deleted:
+        await session.flush()  # what the session's autoflush does before a statement
+    return driver
+
+
+def _compiled(name: str, build: Build, first: Mapping[str, Any]) -> _Compiled:
+    keys = tuple(sorted(first))
+    found = _COMPILED.get((name, keys))
+    if found is None:
+        compiled = build(sqlite).compile(dialect=_DIALECT, column_keys=list(keys))
+        binds = []
+        for bind_name in compiled.positiontup or ():
+            bind = compiled.binds[bind_name]
+            default = _MISSING if bind.required else bind.effective_value
+            process = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
+            binds.append((bind_name, default, process))
+        found = _COMPILED[name, keys] = _Compiled(compiled.string, tuple(binds))
+    return found
+
+
+_READERS: dict[tuple[KeyedColumnElement[Any], ...], tuple[Process, ...]] = {}
+
+
+def _readers(columns: Columns) -> tuple[Process, ...]:
+    key = tuple(columns)
+    found = _READERS.get(key)
+    if found is None:
+        found = _READERS[key] = tuple(
+            column.type.dialect_impl(_DIALECT).result_processor(_DIALECT, None)
+            for column in columns)
+    return found
