@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
+from policies.prefilter import Guarded, guarded
 from policies.sentiment import lexicon_en, lexicon_it, patterns_en, patterns_it
 from policies.sentiment.text import fold, phrase_regex
 
@@ -39,18 +40,18 @@ class Lexicon:
     intensifiers: Mapping[str, float]
     negators: frozenset[str]
     contrast: frozenset[str]
-    idioms: re.Pattern[str]
+    idioms: Guarded
     idiom_weights: tuple[float, ...]
-    complaints: re.Pattern[str]
+    complaints: Guarded
     complaint_kinds: tuple[tuple[str, bool], ...]
     conditional: re.Pattern[str]
     hypothetical: frozenset[str]
-    target: re.Pattern[str] | None
-    addressee: re.Pattern[str] | None
-    offtopic: re.Pattern[str] | None
-    joke: re.Pattern[str] | None
-    ironic: re.Pattern[str] | None
-    sarcasm_markers: re.Pattern[str] | None
+    target: Guarded | None
+    addressee: Guarded | None
+    offtopic: Guarded | None
+    joke: Guarded | None
+    ironic: Guarded | None
+    sarcasm_markers: Guarded | None
 
     def polarity(self, token: str) -> float | None:
         """Weight of a token: exact word first, then its longest listed stem, else None."""
@@ -80,13 +81,13 @@ def _words(source: ModuleType) -> tuple[dict[str, float], dict[str, float]]:
     return exact, stems
 
 
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
+def _alternation(patterns: list[str]) -> Guarded:
     """One regex with one capturing group per pattern, so `lastindex` names the pattern."""
     body = "|".join(f"({p})" for p in patterns)
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
+    return guarded(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
 
 
-def _terms(block: str) -> re.Pattern[str] | None:
+def _terms(block: str) -> Guarded | None:
     """Whitespace-separated terms; `a_b` is the phrase "a b", `a*` a stem."""
     return phrase_regex(tuple(block.split()))
 

@@ -10,10 +10,10 @@ the message (folded), so the team sees "truffatori" rather than the stem.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from policies.prefilter import Guarded
 from policies.sentiment.text import phrase_regex
 
 DEFAULT_RISK: tuple[str, ...] = (
@@ -32,7 +32,7 @@ DEFAULT_RISK: tuple[str, ...] = (
 
 
 @lru_cache(maxsize=32)
-def _compiled(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+def _compiled(terms: tuple[str, ...]) -> Guarded | None:
     return phrase_regex(terms)
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policies.prefilter import Guarded
 from policies.sentiment.lexicon import CLAP_EMOJI, SARCASM_EMOJI, Lexicon
 from policies.sentiment.model import BrandContext
 from policies.sentiment.scoring import Contribution
@@ -81,11 +82,11 @@ def find_complaints(masked: str, lex: Lexicon) -> list[Hit]:
 
 
 @lru_cache(maxsize=64)
-def _brand_regex(brand: BrandContext) -> re.Pattern[str] | None:
+def _brand_regex(brand: BrandContext) -> Guarded | None:
     return phrase_regex(brand.names + brand.product_terms)
 
 
-def _matches(pattern: re.Pattern[str] | None, text: str) -> list[str]:
+def _matches(pattern: Guarded | None, text: str) -> list[str]:
     return [m.group() for m in pattern.finditer(text)] if pattern is not None else []
 
 

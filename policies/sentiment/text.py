@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from policies.prefilter import Guarded, guarded
+
 _QUOTES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"'}
 )
@@ -73,7 +75,7 @@ def fold_terms(terms: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def phrase_regex(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+def phrase_regex(terms: tuple[str, ...]) -> Guarded | None:
     """One alternation matching whole words/phrases; a trailing * makes a term a prefix."""
     parts = []
     for term in sorted(fold_terms(terms), key=len, reverse=True):
@@ -83,4 +85,4 @@ def phrase_regex(terms: tuple[str, ...]) -> re.Pattern[str] | None:
             parts.append(body + (r"[a-z0-9]*" if stem else ""))
     if not parts:
         return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+    return guarded(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")

@@ -168,3 +168,25 @@ async def test_a_busy_database_is_sqlalchemys_operational_error(
                 "2026-03-01": {"messages": 1}}
     finally:
         await eng.dispose()
+
+
+async def test_one_session_through_several_transactions(
+    sqlite_engine: AsyncEngine, tmp_path: Path,
+) -> None:
+    """The connection kept for a transaction is asked for again in the next one, whose
+    writes open it (BEGIN IMMEDIATE) and are committed with it."""
+    sessions = make_session_factory(sqlite_engine)
+    other = sqlite3.connect(tmp_path / "direct.db", timeout=0, isolation_level=None)
+    try:
+        async with sessions() as s:
+            await RecentMessagesRepo(s).add(-1, 10, 7, NOW)
+            await s.commit()
+            assert other.execute("SELECT count(*) FROM recent_messages").fetchone() == (1,)
+            await RecentMessagesRepo(s).add(-1, 11, 7, NOW)
+            assert await RecentMessagesRepo(s).of_user(-1, 7, NOW) == [10, 11]
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            await s.commit()
+        assert other.execute("SELECT count(*) FROM recent_messages").fetchone() == (2,)
+    finally:
+        other.close()
