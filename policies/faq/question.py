@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from policies.prefilter import Guarded
+
 _OPENERS = {
     "it": r"come|quando|dove|perch[eé]|quant[oiae]|qual[ei]?|chi|cosa|che cosa|posso|possiamo|"
     r"potete|puoi|pu[oò]|si pu[oò]|c[ ']?[eè]|ci sono|avete|sapete|[eè] possibile|"
@@ -55,8 +57,10 @@ def _compile(table: dict[str, str], template: str) -> re.Pattern[str]:
 _OPENER = _compile(
     _OPENERS, r"^(?:ma |e |scusate,? |scusa,? |hey,? |so,? |but |and )?(?:{})\b(?!')"
 )
-_REQUEST = _compile(_REQUESTS, r"(?:{})")
-_PROBLEM = _compile(_PROBLEMS, r"\b(?:{})")
+# Most chat lines match neither: an RE2 scan says so before Python's engine tries every
+# alternative at every position (policies.prefilter).
+_REQUEST = Guarded(_compile(_REQUESTS, r"(?:{})"))
+_PROBLEM = Guarded(_compile(_PROBLEMS, r"\b(?:{})"))
 
 
 def is_question(text: str, lang: str) -> bool:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bench.policy import blocklist_terms
 from bench.traffic import make_traffic
+from policies.faq.question import _PROBLEM, _REQUEST
 from policies.prefilter import Guarded, guarded, widen
 from policies.sentiment import BrandContext, assess
 from policies.sentiment.lexicon import Lexicon, lexicon_for
@@ -34,6 +35,7 @@ def _patterns() -> list[tuple[str, Guarded]]:
     risk = _compiled(DEFAULT_RISK)
     assert risk is not None
     out.append(("risk", risk))
+    out += [("faq.request", _REQUEST), ("faq.problem", _PROBLEM)]
     return out
 
 
