@@ -2,9 +2,11 @@
 
 Every group message upserts its member (reading the row back) and leaves three or four rows
 nobody reads back in the same update: its recent-messages row, the day's counters and the
-day's active member. Through the session each statement costs 130-250 us of CPU on the
-benchmark machine (the ORM's execute, the compiled-cache key, the execution context, the
-result), against a microsecond or two of SQLite's own work.
+day's active member. A question adds its row (its id read back) and the timer that
+escalates it if nobody answers; an enforcement its event. Through the session each
+statement costs 130-250 us of CPU on the benchmark machine (the ORM's execute, the
+compiled-cache key, the execution context, the result), against a microsecond or two of
+SQLite's own work.
 
 Here each named statement (built once, as `storage.repositories._prepared`) is compiled
 once for SQLite; its parameters go through the bind processors SQLAlchemy would use
@@ -14,7 +16,9 @@ connection runs them, in order, at the start of its next trip in the same transa
 next statement's, or the commit's), so a message's bookkeeping rides with the COMMIT. A
 trip to aiosqlite's thread costs about 37 us of CPU on one core (two context switches),
 and these were two of the full pipeline's eleven a message. Pending ORM objects are
-flushed first, as the session's autoflush would. An error in a deferred write surfaces at
+flushed first, as the session's autoflush would. A statement that leaves out a column
+with a Python-side default (which SQLAlchemy computes per execution) goes through the
+session. An error in a deferred write surfaces at
 that next trip, where it fails the transaction as it would have failed it here; errors
 come back as SQLAlchemy's exceptions, so a busy database is still a retry for the
 dispatcher.
@@ -75,24 +79,22 @@ class _Compiled:
 
 
 _COMPILED: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+_NEEDS_SESSION: set[tuple[str, tuple[str, ...]]] = set()
 
 
 async def write(session: AsyncSession, writes: Sequence[Write]) -> None:
-    """Run `writes` in the session's transaction: one trip on SQLite, else one statement
-    each through the session. A write without rows is skipped."""
+    """Run `writes` in the session's transaction: on SQLite with the connection's next trip,
+    else one statement each through the session. A write without rows is skipped."""
     writes = [w for w in writes if w.rows]
     if not writes:
         return
     driver = await _trip_connection(session)
-    if driver is None:
-        for w in writes:
-            await session.execute(prepared(session, w.name, w.build), list(w.rows))
-        return
-    batch = []
     for w in writes:
-        compiled = _compiled(w.name, w.build, w.rows[0])
-        batch.append((compiled.sql, [compiled.parameters(row) for row in w.rows]))
-    driver.defer_writes(batch)
+        compiled = None if driver is None else _compiled(w.name, w.build, w.rows[0])
+        if driver is None or compiled is None:
+            await session.execute(prepared(session, w.name, w.build), list(w.rows))
+        else:
+            driver.defer_writes([(compiled.sql, [compiled.parameters(row) for row in w.rows])])
 
 
 async def returning_one(session: AsyncSession, name: str, build: Build,
@@ -101,10 +103,10 @@ async def returning_one(session: AsyncSession, name: str, build: Build,
     """The one row the statement `name` returns (its RETURNING lists `columns`), by column
     key, with the values the session would give."""
     driver = await _trip_connection(session)
-    if driver is None:
+    compiled = None if driver is None else _compiled(name, build, params)
+    if driver is None or compiled is None:
         row = (await session.execute(prepared(session, name, build), params)).one()._mapping
         return {column.key: row[column] for column in columns}
-    compiled = _compiled(name, build, params)
     try:
         rows = await driver.run_returning(compiled.sql, compiled.parameters(params))
     except sqlite3.Error as error:
@@ -133,11 +135,18 @@ async def _trip_connection(session: AsyncSession) -> TripConnection | None:
     return driver
 
 
-def _compiled(name: str, build: Build, first: Mapping[str, Any]) -> _Compiled:
+def _compiled(name: str, build: Build, first: Mapping[str, Any]) -> _Compiled | None:
+    """The statement for rows with `first`'s keys; None when it needs the session: a column
+    left out has a Python-side default (computed per execution by SQLAlchemy)."""
     keys = tuple(sorted(first))
+    if (name, keys) in _NEEDS_SESSION:
+        return None
     found = _COMPILED.get((name, keys))
     if found is None:
         compiled = build(sqlite).compile(dialect=_DIALECT, column_keys=list(keys))
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            _NEEDS_SESSION.add((name, keys))
+            return None
         binds = []
         for bind_name in compiled.positiontup or ():
             bind = compiled.binds[bind_name]

@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.repositories._prepared import prepared
+from storage.direct import returning_one
 
 
 def insert_ignore(session: AsyncSession, model: Any) -> Any:
@@ -33,7 +33,7 @@ async def insert_id(session: AsyncSession, model: Any, **values: Any) -> int:
     """Insert one row and return its generated ``id``: a Core statement, where an ORM add
     and flush would cost about as much again for an object nobody reads."""
     table = model.__table__
-    statement = prepared(session, f"insert_id.{table.name}",
-                         lambda _: insert(table).returning(table.c.id))
-    result = await session.execute(statement, values)
-    return int(result.scalar_one())
+    row = await returning_one(session, f"insert_id.{table.name}",
+                              lambda _: insert(table).returning(table.c.id), values,
+                              [table.c.id])
+    return int(row["id"])

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.direct import Write, write
 from storage.models import Timer
-from storage.repositories._prepared import ignoring, prepared
+from storage.repositories._prepared import ignoring
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +32,9 @@ class TimersRepo:
                   user_id: int | None = None, payload: dict[str, Any] | None = None,
                   dedupe_key: str | None = None) -> None:
         """Schedule; a ``dedupe_key`` scheduled before is ignored (one run per deadline)."""
-        await self._s.execute(prepared(self._s, "timers.add", ignoring(Timer)), {
+        await write(self._s, [Write("timers.add", ignoring(Timer), [{
             "kind": kind, "chat_id": chat_id, "user_id": user_id, "due_at": due_at,
-            "payload": payload or {}, "dedupe_key": dedupe_key, "done": False})
+            "payload": payload or {}, "dedupe_key": dedupe_key, "done": False}])])
 
     async def due(self, now: datetime, limit: int = 100) -> list[TimerInfo]:
         rows = await self._s.scalars(

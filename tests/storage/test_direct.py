@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import db, migrate
 from storage.db import create_engine, make_session_factory, session_scope
-from storage.models import RecentMessage
+from storage.models import Question, RecentMessage
+from storage.repositories._upsert import insert_id
 from storage.repositories.metrics import MetricsRepo
 from storage.repositories.moderation import RecentMessagesRepo
 from storage.sqlite_trips import TripConnection
@@ -190,3 +191,22 @@ async def test_one_session_through_several_transactions(
         assert other.execute("SELECT count(*) FROM recent_messages").fetchone() == (2,)
     finally:
         other.close()
+
+
+async def test_ids_come_back_and_python_side_defaults_still_apply(engine: AsyncEngine) -> None:
+    """A row whose statement leaves out a column with a Python-side default (computed per
+    execution by SQLAlchemy) goes through the session; the others take the direct path.
+    Both give their ids and the same stored rows, on both backends."""
+    sessions = make_session_factory(engine)
+    common = {"chat_id": -1, "thread_id": None, "asker_id": 7, "text": "q?", "language": "it",
+              "entry_id": None, "score": None, "asked_at": NOW, "answered_at": None}
+    async with session_scope(sessions) as s:
+        first = await insert_id(s, Question, message_id=1, status="bot", **common)
+        second = await insert_id(s, Question, message_id=2, **common)  # status: default
+        third = await insert_id(s, Question, message_id=3, status="bot", **common)
+    assert second == first + 1 and third == second + 1
+    async with session_scope(sessions) as s:
+        rows = (await s.execute(select(Question.id, Question.status, Question.asked_at)
+                                .order_by(Question.id))).all()
+    assert [tuple(r) for r in rows] == [(first, "bot", NOW), (second, "open", NOW),
+                                        (third, "bot", NOW)]
