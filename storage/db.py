@@ -11,10 +11,14 @@ statement.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event, make_url
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.ext.asyncio import (
@@ -28,6 +32,7 @@ from storage.sqlite_trips import TripConnection, connector
 
 SessionFactory = async_sessionmaker[AsyncSession]
 BUSY_TIMEOUT_MS = 15_000
+WAL_RETRY_S = 0.05
 
 
 def create_engine(url: str, *, echo: bool = False, schema: str | None = None) -> AsyncEngine:
@@ -51,6 +56,11 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
     async def connect() -> TripConnection:
         connection = TripConnection(open_database)
         await connection  # opens the database on the connection's thread
+        try:
+            await into_wal(connection)
+        except BaseException:
+            await connection.close()
+            raise
         return connection
 
     engine = create_async_engine(
@@ -62,7 +72,6 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -74,6 +83,25 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
         conn.connection.driver_connection.begin_immediate()
 
     return engine
+
+
+async def into_wal(connection: aiosqlite.Connection) -> None:
+    """Put the database in WAL mode (it stays so: later connections only read the mode).
+
+    Switching a new database file needs its exclusive lock, and SQLite refuses it at once,
+    without waiting out the busy timeout, to a connection that would otherwise deadlock
+    with another one also starting up (two processes starting on a new file: both migrate).
+    So a refusal is retried until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await connection.execute_fetchall("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(WAL_RETRY_S)
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

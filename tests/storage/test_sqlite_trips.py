@@ -135,3 +135,44 @@ async def test_a_busy_database_fails_the_first_statement_and_leaves_the_connecti
             assert (await s.execute(text("SELECT v FROM t"))).scalars().all() == ["later"]
     finally:
         await eng.dispose()
+
+
+class _Refusing:
+    """A connection whose first ``refusals`` mode switches are refused as SQLite refuses a
+    connection that would deadlock with another one starting up."""
+
+    def __init__(self, refusals: int, error: str = "database is locked") -> None:
+        self.refusals, self.error, self.calls = refusals, error, 0
+
+    async def execute_fetchall(self, sql: str) -> list[Any]:
+        assert sql == "PRAGMA journal_mode=WAL"
+        self.calls += 1
+        if self.calls <= self.refusals:
+            raise sqlite3.OperationalError(self.error)
+        return [("wal",)]
+
+
+async def test_switching_to_wal_is_retried_while_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(db, "WAL_RETRY_S", 0.001)
+    refusing = _Refusing(3)
+    await db.into_wal(refusing)  # type: ignore[arg-type]
+    assert refusing.calls == 4
+    other = _Refusing(1, "disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        await db.into_wal(other)  # type: ignore[arg-type]
+    assert other.calls == 1
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 20)
+    stuck = _Refusing(10**9)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        await db.into_wal(stuck)  # type: ignore[arg-type]
+
+
+async def test_a_new_database_is_in_wal_mode(tmp_path: Path) -> None:
+    eng = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
+    try:
+        async with eng.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+    finally:
+        await eng.dispose()
