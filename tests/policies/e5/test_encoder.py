@@ -124,3 +124,21 @@ def test_a_broken_graph_leaves_the_faq_lexical_with_a_warning(tmp_path, monkeypa
     finally:
         with embedding._lock:
             embedding._state.update(saved)
+
+
+def test_candidates_within_words_give_the_same_ids(encoder) -> None:
+    """No piece has "▁" after its first character, so looking up only substrings within a
+    word finds the same pieces: the same ids as the search over every substring."""
+    from bench.policy import blocklist_terms
+    from bench.traffic import make_traffic
+
+    tokenize = encoder._tokenize
+    assert tokenize._within_words
+    texts = [*TEXTS, " ".join(["▁▁ x▁y", "a" * 40, "ab▁cd"]),
+             *(m.text for m in make_traffic(400, blocklist_terms(100), 50, 3))]
+    fast = [tokenize("query: " + t) for t in texts]
+    tokenize._within_words = False
+    try:
+        assert [tokenize("query: " + t) for t in texts] == fast
+    finally:
+        tokenize._within_words = True
