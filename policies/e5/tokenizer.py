@@ -55,7 +55,7 @@ class Tokenizer:
         self._table = vocabulary.normalisation
         # No piece has "▁" after its first character (XLM-R's pieces never span two
         # words), so no candidate need cross the next word's "▁": about a sixth as many
-        # substrings to hash and look up (a 16-token question: 560 -> 120 us).
+        # substrings to hash and look up (a 16-token question: 560 -> 180 us).
         self._within_words = within_words
 
     def __call__(self, text: str) -> list[int]:
