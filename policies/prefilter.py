@@ -7,11 +7,14 @@ us a message for the complaints alone, though most messages match none of them.
 
 `Guarded` keeps the Python regex, with its exact semantics (leftmost-first alternation,
 ``lastindex``, lookarounds), and adds an RE2 regex that matches a superset of what it
-matches: the lookarounds and ``\\b`` dropped, ``\\w``/``\\d``/``\\s`` widened to their
-Unicode meaning. RE2 scans in one linear pass (an `re2.Set`: only whether it matches, no
-groups, so its DFA answers); when it finds nothing, the Python regex
+matches: the lookarounds and ``\\b`` dropped, ``\\w``/``\\d``/``\\s`` widened to their ASCII
+sets plus any non-ASCII character, groups made non-capturing. RE2 scans in one linear pass
+(an `re2.Set` of one pattern: only whether it matches is asked, and its DFA answers; a
+set's DFA never gives up as slow, and its 64 MB budget holds the states of thousands of
+characters, so it cannot run out on a message). When it finds nothing, the Python regex
 could not have found anything either, and is not run. A pattern the translation cannot
 express (backreferences, conditionals) or RE2 rejects keeps no prefilter and always runs.
+The lexicons' prefilters take about 5 MB once they have scanned a few thousand messages.
 """
 
 from __future__ import annotations
@@ -22,9 +25,14 @@ from typing import Any
 
 import re2
 
-_OUTSIDE = {"w": r"[\pL\pN\pM_]", "d": r"\pN", "s": r"[\s\pZ]", "b": "", "B": "",
-            "A": "", "Z": ""}
-_INSIDE = {"w": r"\pL\pN\pM_", "d": r"\pN", "s": r"\s\pZ"}
+# Python's \w, \d and \s match some non-ASCII characters; RE2's only ASCII ones. Each is
+# widened to its ASCII set plus every non-ASCII character: a superset, and a few UTF-8
+# states where the Unicode classes (\pL...) cost RE2 over 25 MB for the lexicons.
+_ANY_NON_ASCII = r"\x{80}-\x{10FFFF}"
+_INSIDE = {"w": r"0-9A-Za-z_" + _ANY_NON_ASCII, "d": r"0-9" + _ANY_NON_ASCII,
+           "s": r"\t-\r\x1c-\x1f " + _ANY_NON_ASCII}
+_OUTSIDE = {**{key: f"[{value}]" for key, value in _INSIDE.items()},
+            "b": "", "B": "", "A": "", "Z": ""}
 _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
 _UNSUPPORTED = ("(?P=", "(?(", "(?>")
 
@@ -85,6 +93,10 @@ def _widen(pattern: str) -> str:
         if pattern.startswith(_LOOKAROUND, i):
             i = _group_end(pattern, i)
             continue
+        if char == "(" and not pattern.startswith("(?", i):
+            out.append("(?:")  # no capturing group: only whether it matches is asked
+            i += 1
+            continue
         out.append(char)
         i += 1
     return "".join(out)
@@ -136,8 +148,7 @@ class Guarded:
             if regex.flags & re.IGNORECASE:
                 source = "(?i)" + source
             scan = re2.Set.SearchSet(_options())
-            if scan.Add(source) < 0:
-                return
+            scan.Add(source)
             scan.Compile()
             self._filter = scan
         except (_Untranslatable, re2.error):
