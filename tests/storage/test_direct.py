@@ -19,7 +19,6 @@ from storage.models import Question, RecentMessage
 from storage.repositories._upsert import insert_id
 from storage.repositories.metrics import MetricsRepo
 from storage.repositories.moderation import RecentMessagesRepo
-from storage.sqlite_trips import TripConnection
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -76,20 +75,6 @@ async def test_on_sqlite_a_row_is_stored_as_the_session_stores_it(
             "ORDER BY message_id"))).all()
     assert rows[0][1:] == rows[1][1:]
     assert rows[0][1] == "2026-03-01 12:00:00.123456"
-
-
-@pytest.fixture
-def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The qualified name of every function sent to a connection's worker thread."""
-    sent: list[str] = []
-    original = TripConnection._execute
-
-    async def counted(self: TripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(getattr(fn, "__qualname__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(TripConnection, "_execute", counted)
-    return sent
 
 
 async def test_on_sqlite_the_writes_ride_with_the_commit(
