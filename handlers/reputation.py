@@ -130,7 +130,6 @@ async def _spike_check(services: Services, view: MessageView) -> None:
     ), f"spike:{view.chat_id}:{day}")
 
 
-
 async def _hourly_history(services: Services, chat_id: int) -> list[int]:
     """Negative events per hour on each of the last 14 days (the chat's usual level)."""
     cache: dict[tuple[int, str], list[int]] = services.extras.setdefault("baseline", {})

@@ -17,6 +17,7 @@ from storage.direct import returning_one
 from storage.models import Member
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
+_COLUMNS = tuple(Member.__table__.c)  # what the member upsert returns
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +99,7 @@ class MembersRepo:
         # statement); on SQLite without the session's execution layers (storage.direct).
         # A Member already loaded in this session is kept in step.
         loaded = await self._loaded(chat_id, user_id)
-        columns = list(Member.__table__.c)
-        row = await returning_one(self._s, "members.seen", _seen_statement, params, columns)
+        row = await returning_one(self._s, "members.seen", _seen_statement, params, _COLUMNS)
         if loaded is not None:
             for key, value in row.items():
                 set_committed_value(loaded, key, value)

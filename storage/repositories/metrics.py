@@ -37,13 +37,6 @@ class MetricsRepo:
             index_elements=[DailyMetric.chat_id, DailyMetric.day, DailyMetric.key],
             set_={"value": DailyMetric.value + by}))
 
-    async def incr_many(self, counts: dict[tuple[int, str, str], int]) -> None:
-        """Add to several counters in one statement; keys (chat_id, day, key)."""
-        await self.record(counts, [])
-
-    async def active_many(self, rows: list[tuple[int, str, int]]) -> None:
-        await self.record({}, rows)
-
     async def record(self, counts: dict[tuple[int, str, str], int],
                      active: list[tuple[int, str, int]]) -> None:
         """Counters to add to and members active on a day, together (one trip on SQLite,
