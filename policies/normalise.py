@@ -280,11 +280,14 @@ def _clean(text: str) -> tuple[str, str, bool, int]:
     return visible, plain.replace("\u02bc", "'"), had_invisible, emoji_count
 
 
+@lru_cache(maxsize=256)
 def normalise(text: str) -> Normalised:
     """Normalise a message (or a blocklist term) into its matching forms and evasion flags.
 
     Linear in the text length: a few C-level passes plus one cached lookup per
-    whitespace-delimited chunk. Never raises, whatever the string.
+    whitespace-delimited chunk. Never raises, whatever the string. The last few results are
+    kept (the result is immutable): a message is read by the flood check and then by the
+    engine (about 11 us a benchmark message with the word caches warm, more when cold).
     """
     visible, plain, had_invisible, emoji_count = _clean(text)
     chunks = plain.split()
