@@ -18,6 +18,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,3 +40,11 @@ def ignoring(model: Any) -> Callable[[ModuleType], Any]:
     """Builds an insert of `model`'s rows that skips the ones already there."""
     table = getattr(model, "__table__", model)
     return lambda dialect: dialect.insert(table).on_conflict_do_nothing()
+
+
+def setting(model: Any, *columns: str) -> Callable[[ModuleType], Any]:
+    """Builds an update of `columns` in the row whose id is the parameter ``row_id``; each
+    column's new value is the parameter ``new_<column>``."""
+    table = getattr(model, "__table__", model)
+    return lambda dialect: update(table).where(table.c.id == bindparam("row_id")).values(
+        {name: bindparam(f"new_{name}") for name in columns})

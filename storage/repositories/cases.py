@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.direct import Write, write
 from storage.models import Case, Draft
+from storage.repositories._prepared import setting
 
 CLOSED = ("resolved", "dismissed")
 
@@ -76,6 +78,9 @@ class NewCase:
     its text, reasons and context replace the previous ones instead of adding to them."""
 
 
+_SET_CARD = setting(Case, "card_chat_id", "card_message_id")
+
+
 class CasesRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -134,8 +139,10 @@ class CasesRepo:
         return _info(row) if row else None
 
     async def set_card(self, case_id: int, chat_id: int, message_id: int) -> None:
-        await self._s.execute(update(Case).where(Case.id == case_id)
-                              .values(card_chat_id=chat_id, card_message_id=message_id))
+        """Deferred on SQLite to the transaction's next trip (storage.direct)."""
+        await write(self._s, [Write("cases.card", _SET_CARD, [
+            {"row_id": case_id, "new_card_chat_id": chat_id,
+             "new_card_message_id": message_id}])])
 
     async def set_prompt(self, case_id: int, message_id: int) -> None:
         await self._s.execute(update(Case).where(Case.id == case_id)

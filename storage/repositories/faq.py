@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.direct import Write, write
 from storage.models import FaqAnswer, FaqEntryRow, FaqVector, FaqVote, Question
+from storage.repositories._prepared import setting
 from storage.repositories._upsert import insert_id, insert_ignore, upsert
 
 
@@ -55,6 +57,9 @@ def _answer(row: FaqAnswer) -> AnswerInfo:
     return AnswerInfo(row.id, row.chat_id, row.entry_id, row.question_message_id, row.asker_id,
                       row.answer_message_id,
                       row.at, row.helpful, row.not_helpful)
+
+
+_SET_ANSWER_MESSAGE = setting(FaqAnswer, "answer_message_id")
 
 
 class FaqRepo:
@@ -126,10 +131,9 @@ class FaqRepo:
                                not_helpful=0)
 
     async def set_answer_message(self, answer_id: int, message_id: int) -> None:
-        await self._s.execute(
-            update(FaqAnswer).where(FaqAnswer.id == answer_id)
-            .values(answer_message_id=message_id)
-        )
+        """Deferred on SQLite to the transaction's next trip (storage.direct)."""
+        await write(self._s, [Write("faq_answers.message", _SET_ANSWER_MESSAGE, [
+            {"row_id": answer_id, "new_answer_message_id": message_id}])])
 
     async def answer_history(self, chat_id: int, asker_id: int, entry_id: str, *,
                              asker_since: datetime, entry_since: datetime,

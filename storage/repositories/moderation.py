@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.direct import Write, write
 from storage.models import ModerationEvent, RecentMessage, SpamSample, Warning_
-from storage.repositories._prepared import ignoring
+from storage.repositories._prepared import ignoring, setting
 from storage.repositories._upsert import insert_id
 
 
@@ -44,6 +44,9 @@ def _event(row: ModerationEvent) -> EventInfo:
     return EventInfo(row.id, row.chat_id, row.user_id, row.message_id, row.action, row.reasons,
                      dict(row.detail or {}), row.excerpt, row.dry_run, row.by_user_id, row.at,
                      row.undone_by, row.notice_message_id)
+
+
+_SET_NOTICE = setting(ModerationEvent, "notice_message_id")
 
 
 class WarningsRepo:
@@ -120,8 +123,9 @@ class EventsRepo:
         return _event(row) if row else None
 
     async def set_notice(self, event_id: int, message_id: int) -> None:
-        await self._s.execute(update(ModerationEvent).where(ModerationEvent.id == event_id)
-                              .values(notice_message_id=message_id))
+        """Deferred on SQLite to the transaction's next trip (storage.direct)."""
+        await write(self._s, [Write("moderation_events.notice", _SET_NOTICE, [
+            {"row_id": event_id, "new_notice_message_id": message_id}])])
 
     async def mark_undone(self, event_id: int, by: int) -> bool:
         result = await self._s.execute(

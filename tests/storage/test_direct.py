@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import db, migrate
 from storage.db import create_engine, make_session_factory, session_scope
-from storage.models import Question, RecentMessage
+from storage.models import FaqAnswer, ModerationEvent, Question, RecentMessage
 from storage.repositories._upsert import insert_id
+from storage.repositories.cases import CasesRepo, NewCase
+from storage.repositories.faq import FaqRepo
 from storage.repositories.metrics import MetricsRepo
-from storage.repositories.moderation import RecentMessagesRepo
+from storage.repositories.moderation import EventsRepo, RecentMessagesRepo
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -195,3 +197,66 @@ async def test_ids_come_back_and_python_side_defaults_still_apply(engine: AsyncE
                                 .order_by(Question.id))).all()
     assert [tuple(r) for r in rows] == [(first, "bot", NOW), (second, "open", NOW),
                                         (third, "bot", NOW)]
+
+
+async def _delivered(engine: AsyncEngine) -> tuple[int, int, int]:
+    """An event, an answer and a case, then the ids of their delivered messages recorded
+    as the outbox's hooks do; their rows' ids."""
+    sessions = make_session_factory(engine)
+    async with session_scope(sessions) as s:
+        event = await EventsRepo(s).add(chat_id=-1, user_id=7, message_id=5, action="warn",
+                                        reasons="blocklist", now=NOW)
+        answer = await FaqRepo(s).record_answer(
+            chat_id=-1, entry_id="ship", question_message_id=1, asker_id=7, language="it",
+            score=0.9, now=NOW)
+        case, _ = await CasesRepo(s).open_or_update(_case(), "msg:-1:5", NOW, max)
+        await EventsRepo(s).add(chat_id=-1, user_id=8, message_id=6, action="warn",
+                                reasons="blocklist", now=NOW)  # not delivered yet
+        await FaqRepo(s).record_answer(
+            chat_id=-1, entry_id="pay", question_message_id=2, asker_id=8, language="it",
+            score=0.9, now=NOW)
+    async with session_scope(sessions) as s:
+        await EventsRepo(s).set_notice(event, 101)
+        await FaqRepo(s).set_answer_message(answer, 102)
+        await CasesRepo(s).set_card(case.id, -99, 103)
+    return event, answer, case.id
+
+
+def _case() -> NewCase:
+    return NewCase(kind="complaint", priority="normal", chat_id=-1, chat_title="G",
+                   chat_username=None, message_id=5, thread_id=None, author_id=7,
+                   author_name="Giulia", language="it", text="pessimo", context=[],
+                   reasons="complaint")
+
+
+async def test_delivered_messages_are_recorded_on_their_rows(engine: AsyncEngine) -> None:
+    """On both backends: the notice, answer and card message ids land on their own rows
+    (and only there)."""
+    event, answer, case = await _delivered(engine)
+    sessions = make_session_factory(engine)
+    async with session_scope(sessions) as s:
+        notices = (await s.execute(select(ModerationEvent.id, ModerationEvent.notice_message_id)
+                                   .order_by(ModerationEvent.id))).all()
+        answers = (await s.execute(select(FaqAnswer.id, FaqAnswer.answer_message_id)
+                                   .order_by(FaqAnswer.id))).all()
+        card = await CasesRepo(s).get(case)
+    assert [tuple(r) for r in notices] == [(event, 101), (event + 1, None)]
+    assert [tuple(r) for r in answers] == [(answer, 102), (answer + 1, None)]
+    assert card is not None and (card.card_chat_id, card.card_message_id) == (-99, 103)
+
+
+async def test_on_sqlite_the_delivery_records_ride_with_the_commit(
+    sqlite_engine: AsyncEngine, trips: list[str],
+) -> None:
+    event, answer, case = await _delivered(sqlite_engine)
+    sessions = make_session_factory(sqlite_engine)
+    trips.clear()
+    async with session_scope(sessions) as s:
+        await EventsRepo(s).set_notice(event, 201)
+        await FaqRepo(s).set_answer_message(answer, 202)
+        await CasesRepo(s).set_card(case, -99, 203)
+        assert trips == []
+    assert trips == ["TripConnection.commit.<locals>.run"]  # BEGIN, three updates, COMMIT
+    async with session_scope(sessions) as s:
+        card = await CasesRepo(s).get(case)
+    assert card is not None and card.card_message_id == 203
