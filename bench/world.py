@@ -87,6 +87,7 @@ class World:
     team_chat_id: int
     members: dict[int, list[int]] = field(default_factory=dict)  # chat -> regular members
     done: dict[int, tuple[float, float]] = field(default_factory=dict)  # update -> start, end
+    progress: asyncio.Event = field(default_factory=asyncio.Event)  # set when one is done
     running: asyncio.Future[None] | None = None  # run_forever, while live
 
     async def close(self) -> None:
@@ -154,6 +155,7 @@ def _time_updates(world: World) -> None:
         outcome = await original(row)
         if outcome != "busy":  # "busy": another worker holds the chat; it comes back later
             world.done[row.update_id] = (started, time.perf_counter())
+            world.progress.set()
         return outcome
 
     setattr(dispatcher, "process", timed)  # noqa: B010 - instance-level wrap, on purpose
