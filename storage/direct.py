@@ -102,19 +102,30 @@ async def returning_one(session: AsyncSession, name: str, build: Build,
                         ) -> dict[str, Any]:
     """The one row the statement `name` returns (its RETURNING lists `columns`), by column
     key, with the values the session would give."""
+    found = await fetch(session, name, build, params, columns)
+    if len(found) != 1:
+        raise LookupError(f"{name}: {len(found)} rows returned, one expected")
+    return found[0]
+
+
+async def fetch(session: AsyncSession, name: str, build: Build, params: Mapping[str, Any],
+                columns: Columns) -> list[dict[str, Any]]:
+    """The rows the statement `name` gives (a SELECT of `columns`, or a write RETURNING
+    them), by column key, with the values the session would give; in one trip on SQLite,
+    with the writes deferred before it."""
     driver = await _trip_connection(session)
     compiled = None if driver is None else _compiled(name, build, params)
     if driver is None or compiled is None:
-        row = (await session.execute(prepared(session, name, build), params)).one()._mapping
-        return {column.key: row[column] for column in columns}
+        result = await session.execute(prepared(session, name, build), params)
+        return [{column.key: row._mapping[column] for column in columns} for row in result]
     try:
         rows = await driver.run_returning(compiled.sql, compiled.parameters(params))
     except sqlite3.Error as error:
         raise DBAPIError.instance(compiled.sql, params, error, sqlite3.Error) from error
-    if len(rows) != 1:
-        raise LookupError(f"{name}: {len(rows)} rows returned, one expected")
-    return {column.key: value if process is None else process(value)
-            for column, process, value in zip(columns, _readers(columns), rows[0], strict=True)}
+    readers = _readers(columns)
+    return [{column.key: value if process is None else process(value)
+             for column, process, value in zip(columns, readers, row, strict=True)}
+            for row in rows]
 
 
 async def _trip_connection(session: AsyncSession) -> TripConnection | None:

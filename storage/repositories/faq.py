@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.direct import Write, write
+from storage.direct import Write, fetch, write
 from storage.models import FaqAnswer, FaqEntryRow, FaqVector, FaqVote, Question
 from storage.repositories._prepared import setting
 from storage.repositories._upsert import insert_id, insert_ignore, upsert
@@ -60,6 +60,20 @@ def _answer(row: FaqAnswer) -> AnswerInfo:
 
 
 _SET_ANSWER_MESSAGE = setting(FaqAnswer, "answer_message_id")
+_ANSWERS = FaqAnswer.__table__
+_ASKED = (select(func.count())
+          .where(_ANSWERS.c.chat_id == bindparam("chat_id"),
+                 _ANSWERS.c.asker_id == bindparam("asker_id"),
+                 _ANSWERS.c.at >= bindparam("asker_since"))
+          .scalar_subquery().label("asked"))
+_LATEST = (select(_ANSWERS.c.answer_message_id)
+           .where(_ANSWERS.c.chat_id == bindparam("chat_id"),
+                  _ANSWERS.c.entry_id == bindparam("entry_id"),
+                  _ANSWERS.c.at >= bindparam("entry_since"))
+           .order_by(_ANSWERS.c.at.desc(), _ANSWERS.c.id.desc()).limit(1)
+           .scalar_subquery().label("latest"))
+_HISTORY = select(_ASKED, _LATEST)
+"""`answer_history`'s one statement (the same on every database)."""
 
 
 class FaqRepo:
@@ -141,16 +155,11 @@ class FaqRepo:
         """Before answering, in one statement: how many answers the asker got since
         ``asker_since`` (their rate limit), and the message of the entry's latest answer in
         the chat since ``entry_since`` (its cooldown; None if none, or not delivered yet)."""
-        asked = select(func.count()).where(
-            FaqAnswer.chat_id == chat_id, FaqAnswer.asker_id == asker_id,
-            FaqAnswer.at >= asker_since).scalar_subquery()
-        latest = (select(FaqAnswer.answer_message_id)
-                  .where(FaqAnswer.chat_id == chat_id, FaqAnswer.entry_id == entry_id,
-                         FaqAnswer.at >= entry_since)
-                  .order_by(FaqAnswer.at.desc(), FaqAnswer.id.desc()).limit(1)
-                  .scalar_subquery())
-        count, message_id = (await self._s.execute(select(asked, latest))).one()
-        return int(count or 0), message_id
+        params = {"chat_id": chat_id, "asker_id": asker_id, "entry_id": entry_id,
+                  "asker_since": asker_since, "entry_since": entry_since}
+        (row,) = await fetch(self._s, "faq_answers.history", lambda _: _HISTORY, params,
+                             (_ASKED, _LATEST))
+        return int(row["asked"] or 0), row["latest"]
 
     async def answer(self, answer_id: int) -> AnswerInfo | None:
         row = await self._s.get(FaqAnswer, answer_id)

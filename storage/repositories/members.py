@@ -9,11 +9,10 @@ from types import ModuleType
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storage.direct import returning_one
+from storage.direct import Write, returning_one, write
 from storage.models import Member
 
 ADMIN_STATUSES = frozenset({"creator", "administrator"})
@@ -52,6 +51,21 @@ def _seen_statement(dialect: ModuleType) -> Any:
               "last_seen": insert.excluded.last_seen,
               "message_count": table.c.message_count + insert.excluded.message_count},
     ).returning(*table.c)
+
+
+def _status_statement(dialect: ModuleType) -> Any:
+    table = Member.__table__
+    insert = dialect.insert(table).values(
+        chat_id=bindparam("chat_id"), user_id=bindparam("user_id"), first_name="",
+        username=None, status=bindparam("status"), rights=bindparam("rights"),
+        rights_checked_at=bindparam("now"), first_seen=bindparam("now"),
+        last_seen=bindparam("now"), message_count=0, trusted=False,
+    )
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.chat_id, table.c.user_id],
+        set_={"status": insert.excluded.status, "rights": insert.excluded.rights,
+              "rights_checked_at": insert.excluded.rights_checked_at},
+    )
 
 
 def _info(row: Member) -> MemberInfo:
@@ -125,19 +139,12 @@ class MembersRepo:
     async def set_status(
         self, chat_id: int, user_id: int, status: str, rights: dict[str, Any], now: datetime
     ) -> None:
-        """One upsert (a member not seen yet is stored with this status)."""
-        table = Member.__table__
-        dialect = postgresql if self._s.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(table).values(
-            chat_id=chat_id, user_id=user_id, first_name="", username=None, status=status,
-            rights=rights, rights_checked_at=now, first_seen=now, last_seen=now,
-            message_count=0, trusted=False,
-        ).on_conflict_do_update(
-            index_elements=[table.c.chat_id, table.c.user_id],
-            set_={"status": status, "rights": rights, "rights_checked_at": now},
-        )
+        """One upsert (a member not seen yet is stored with this status); on SQLite it
+        rides with the transaction's next trip (storage.direct)."""
         loaded = await self._loaded(chat_id, user_id)
-        await self._s.execute(statement)
+        await write(self._s, [Write("members.status", _status_statement, [
+            {"chat_id": chat_id, "user_id": user_id, "status": status, "rights": rights,
+             "now": now}])])
         if loaded is not None:
             for key, value in (("status", status), ("rights", rights),
                                ("rights_checked_at", now)):

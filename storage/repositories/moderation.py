@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.direct import Write, write
+from storage.direct import Write, fetch, write
 from storage.models import ModerationEvent, RecentMessage, SpamSample, Warning_
 from storage.repositories._prepared import ignoring, setting
 from storage.repositories._upsert import insert_id
@@ -47,6 +47,12 @@ def _event(row: ModerationEvent) -> EventInfo:
 
 
 _SET_NOTICE = setting(ModerationEvent, "notice_message_id")
+_RECENT = RecentMessage.__table__
+_OF_USER = (select(_RECENT.c.message_id)
+            .where(_RECENT.c.chat_id == bindparam("chat_id"),
+                   _RECENT.c.user_id == bindparam("user_id"), _RECENT.c.at >= bindparam("since"))
+            .order_by(_RECENT.c.message_id))
+"""A removed member's recent messages (the same statement on every database)."""
 
 
 class WarningsRepo:
@@ -181,13 +187,10 @@ class RecentMessagesRepo:
              "text_key": text_key}])])
 
     async def of_user(self, chat_id: int, user_id: int, since: datetime) -> list[int]:
-        rows = await self._s.scalars(
-            select(RecentMessage.message_id)
-            .where(RecentMessage.chat_id == chat_id, RecentMessage.user_id == user_id,
-                   RecentMessage.at >= since)
-            .order_by(RecentMessage.message_id)
-        )
-        return list(rows)
+        rows = await fetch(self._s, "recent_messages.of_user", lambda _: _OF_USER,
+                           {"chat_id": chat_id, "user_id": user_id, "since": since},
+                           (_RECENT.c.message_id,))
+        return [int(row["message_id"]) for row in rows]
 
     async def purge(self, before: datetime) -> None:
         await self._s.execute(delete(RecentMessage).where(RecentMessage.at < before))
