@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.direct import Write, write
+from storage.direct import Write, fetch, write
 from storage.models import Case, Draft
 from storage.repositories._prepared import setting
 
@@ -79,6 +80,12 @@ class NewCase:
 
 
 _SET_CARD = setting(Case, "card_chat_id", "card_message_id")
+_CASES = Case.__table__
+
+
+def _open_statement(dialect: ModuleType) -> Any:
+    return (dialect.insert(_CASES).on_conflict_do_nothing(index_elements=[_CASES.c.dedupe_key])
+            .returning(_CASES.c.id))
 
 
 class CasesRepo:
@@ -93,22 +100,25 @@ class CasesRepo:
         trigger (None: created now). ``priority_of(current, wanted)`` merges priorities
         (they only go up).
         """
-        row = None
-        if key is not None:
-            row = await self._s.scalar(select(Case).where(Case.dedupe_key == key))
-        if row is None:
-            row = Case(
-                kind=new.kind, priority=new.priority, status="open", chat_id=new.chat_id,
-                chat_title=new.chat_title, chat_username=new.chat_username,
-                message_id=new.message_id, thread_id=new.thread_id, author_id=new.author_id,
-                author_name=new.author_name[:128], language=new.language, text=new.text[:4000],
-                context={"lines": [list(c) for c in new.context]}, reasons=new.reasons,
-                reporters={"ids": [new.reporter_id] if new.reporter_id else []},
-                dedupe_key=key, version=1, created_at=now, updated_at=now,
-            )
-            self._s.add(row)
-            await self._s.flush()
-            return _info(row), None
+        values: dict[str, Any] = {
+            "kind": new.kind, "priority": new.priority, "status": "open",
+            "chat_id": new.chat_id, "chat_title": new.chat_title,
+            "chat_username": new.chat_username, "message_id": new.message_id,
+            "thread_id": new.thread_id, "author_id": new.author_id,
+            "author_name": new.author_name[:128], "language": new.language,
+            "text": new.text[:4000], "context": {"lines": [list(c) for c in new.context]},
+            "reasons": new.reasons,
+            "reporters": {"ids": [new.reporter_id] if new.reporter_id else []},
+            "dedupe_key": key, "version": 1, "created_at": now, "updated_at": now,
+        }
+        # One statement for a new case (the usual one): inserted unless a case about the
+        # same message exists (on SQLite without the session's execution layers).
+        created = await fetch(self._s, "cases.open", _open_statement, values, (_CASES.c.id,))
+        if created:
+            return _info(Case(id=created[0]["id"], **values)), None
+        row = await self._s.scalar(select(Case).where(Case.dedupe_key == key))
+        if row is None:  # the insert met this key's case: it exists
+            raise LookupError(f"case {key!r}: neither inserted nor found")
         before = _info(row)
         if new.current:
             reasons = [r for r in new.reasons.split("; ") if r]

@@ -4,6 +4,7 @@ update's transaction, stored exactly as the session would store them."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,27 @@ async def test_on_sqlite_the_delivery_records_ride_with_the_commit(
     async with session_scope(sessions) as s:
         card = await CasesRepo(s).get(case)
     assert card is not None and card.card_message_id == 203
+
+
+async def test_a_case_opens_once_per_message_and_later_triggers_fold_into_it(
+    engine: AsyncEngine,
+) -> None:
+    """On both backends: the first trigger inserts the case (what it returns is what is
+    stored), a second one about the same message, in the same transaction or a later one,
+    updates it; a case without a message key is always new."""
+    sessions = make_session_factory(engine)
+    report = replace(_case(), kind="report", reasons="report:8", reporter_id=8)
+    async with session_scope(sessions) as s:
+        first, before = await CasesRepo(s).open_or_update(_case(), "msg:-1:5", NOW, max)
+        again, previous = await CasesRepo(s).open_or_update(report, "msg:-1:5", NOW, max)
+        loose, _ = await CasesRepo(s).open_or_update(_case(), None, NOW, max)
+        other, _ = await CasesRepo(s).open_or_update(_case(), None, NOW, max)
+    assert before is None and previous == first
+    assert again.id == first.id and (again.version, again.reporters) == (2, [8])
+    assert again.reasons == "complaint; report:8"
+    assert len({first.id, loose.id, other.id}) == 3
+    async with session_scope(sessions) as s:
+        stored = await CasesRepo(s).get(loose.id)
+        third, earlier = await CasesRepo(s).open_or_update(report, "msg:-1:5", NOW, max)
+    assert stored == loose
+    assert earlier == again and third.version == 3 and third.reporters == [8]
