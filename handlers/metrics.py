@@ -17,6 +17,7 @@ from storage.repositories.metrics import MetricsRepo
 
 _PENDING = "metrics.pending"
 _ACTIVE = "metrics.active_today"  # services.extras: _ActiveToday
+_DAY = "metrics.day"  # the unit of work's scratch: the brand's day of its update
 
 
 class _Pending:
@@ -43,14 +44,23 @@ def local_day(services: Services, when: datetime | None = None) -> str:
     return moment.astimezone(ZoneInfo(services.policy.brand.timezone)).date().isoformat()
 
 
+def _today(services: Services, uow: UnitOfWork) -> str:
+    """`local_day` of the update's time, worked out once per update (a message counts
+    three to six things)."""
+    day: str | None = uow.scratch.get(_DAY)
+    if day is None:
+        day = uow.scratch[_DAY] = local_day(services, uow.now)
+    return day
+
+
 async def count(services: Services, chat_id: int, key: str, by: int = 1) -> None:
     uow = current_uow()
-    _pending(uow).counts[(chat_id, local_day(services, uow.now), key)] += by
+    _pending(uow).counts[(chat_id, _today(services, uow), key)] += by
 
 
 async def active(services: Services, chat_id: int, user_id: int) -> None:
     uow = current_uow()
-    key = (chat_id, local_day(services, uow.now), user_id)
+    key = (chat_id, _today(services, uow), user_id)
     today: _ActiveToday = services.extras.setdefault(_ACTIVE, _ActiveToday())
     if key in today.keys:
         return  # its row is already stored: inserting it again would change nothing

@@ -156,6 +156,8 @@ class MembersRepo:
         is returned to be kept in step."""
         if self._s.new or self._s.dirty or self._s.deleted:
             await self._s.flush()
+        if not self._s.identity_map:
+            return None  # the usual case, at a fraction of an identity key's cost
         loaded = self._s.identity_map.get(self._s.identity_key(Member, (chat_id, user_id)))
         return loaded if isinstance(loaded, Member) else None
 
