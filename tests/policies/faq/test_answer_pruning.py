@@ -71,6 +71,7 @@ def _ranked(index: FaqIndex, text: str) -> list[tuple[str, float, float | None, 
 def test_pruned_answers_rank_exactly_as_all_answers(
     fake_model: None, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(index_module, "_FULL_SCAN", index_module._HEAD)  # prune from 80
     index = FaqIndex.build(entries_from_dataset(_entries(400)), languages=("it", "en"))
     questions = [f"come funziona {w}? #{k}" for k in (99, 80, 60, 30) for w in WORDS[:3]]
     questions += ["ciao a tutti", "qualcuno sa dove si trova il negozio? #90"]
@@ -85,12 +86,29 @@ def test_pruned_answers_rank_exactly_as_all_answers(
     pruned = [_ranked(index, q) for q in questions]
     answer_rows = sum(len(e["answer"]) for e in _entries(400))  # type: ignore[misc, arg-type]
     assert gathered and max(gathered) < answer_rows // 2  # most answers were skipped
-    monkeypatch.setattr(index_module, "_HEAD", 10**9)  # every answer scored
+    monkeypatch.setattr(index_module, "_FULL_SCAN", 10**9)  # every answer scored
     full = [_ranked(index, q) for q in questions]
     assert [[c[0] for c in ranked] for ranked in full] == [[c[0] for c in r] for r in pruned]
     for ranked, other in zip(full, pruned, strict=True):
         for mine, theirs in zip(ranked, other, strict=True):  # to float32 rounding
             assert mine[1:] == pytest.approx(theirs[1:], abs=1e-5)
+
+
+def test_a_small_knowledge_base_scores_every_answer(
+    fake_model: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Below `_FULL_SCAN` entries the bound is not worth its cost: no answer is picked."""
+    index = FaqIndex.build(entries_from_dataset(_entries(400)), languages=("it", "en"))
+    gathered: list[int] = []
+    dot_rows = Quantized.dot_rows
+
+    def counting(self: Quantized, query: Vector, rows: np.ndarray) -> np.ndarray:
+        gathered.append(len(rows))
+        return dot_rows(self, query, rows)
+
+    monkeypatch.setattr(Quantized, "dot_rows", counting)
+    assert _ranked(index, "come funziona ordine? #99")  # the semantic ranking ran
+    assert gathered == []
 
 
 def test_scoring_some_entries_matches_scoring_all(fake_model: None) -> None:
