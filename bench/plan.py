@@ -16,7 +16,7 @@ class Plan:
     latency_seconds: float  # length of the paced run
     target_rate: float  # offered load for the latency target (msg/s)
     scaling: tuple[int, ...]  # blocklist terms = FAQ entries at each step
-    scaling_messages: int
+    scaling_messages: int  # per size (1,000: with 500 the ratio moved by 0.2 between runs)
     raid_joins: int
     raid_messages: int
     memory_chats: int
@@ -28,7 +28,7 @@ class Plan:
 
 FULL = Plan(terms=10_000, regexes=500, faq=1_000, users_per_group=1_500, saturation=1_500,
             naive_saturation=300, latency_seconds=3.0, target_rate=1_000.0,
-            scaling=(100, 1_000, 10_000), scaling_messages=500, raid_joins=200,
+            scaling=(100, 1_000, 10_000), scaling_messages=1_000, raid_joins=200,
             raid_messages=2_000, memory_chats=1_000, memory_members=100_000,
             memory_faq=10_000, decision_messages=1_000, rounds=10)
 # The quick run is a smoke test: every section, with lists small enough that building its
