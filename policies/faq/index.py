@@ -41,12 +41,12 @@ W_CONCEPTS = 0.06
 
 _POOL = 20
 _HEAD = 4 * _POOL
+"""Entries whose answers are scored first, to bound which others can reach the pool."""
 _FULL_SCAN = 1_500
 """Up to this many entries every answer is scored: the bound below costs more than it
 saves (a question's answer scores, best of seven passes over 200 benchmark questions: at
 1,000 entries 152 us scanning all, 190 with the bound; at 2,000, 314 and 303; at 10,000 the
 bound halves it)."""
-"""Entries whose answers are scored first, to bound which others can reach the pool."""
 _Floats = npt.NDArray[np.float32]
 
 
