@@ -68,21 +68,27 @@ def _ranked(index: FaqIndex, text: str) -> list[tuple[str, float, float | None, 
             for c in index.candidates(text, "it", k=8)]
 
 
+@pytest.fixture
+def gathered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of answer rows of each partial scoring (`Quantized.dot_rows`)."""
+    sizes: list[int] = []
+    dot_rows = Quantized.dot_rows
+
+    def counting(self: Quantized, query: Vector, rows: np.ndarray) -> np.ndarray:
+        sizes.append(len(rows))
+        return dot_rows(self, query, rows)
+
+    monkeypatch.setattr(Quantized, "dot_rows", counting)
+    return sizes
+
+
 def test_pruned_answers_rank_exactly_as_all_answers(
-    fake_model: None, monkeypatch: pytest.MonkeyPatch,
+    fake_model: None, gathered: list[int], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(index_module, "_FULL_SCAN", index_module._HEAD)  # prune from 80
     index = FaqIndex.build(entries_from_dataset(_entries(400)), languages=("it", "en"))
     questions = [f"come funziona {w}? #{k}" for k in (99, 80, 60, 30) for w in WORDS[:3]]
     questions += ["ciao a tutti", "qualcuno sa dove si trova il negozio? #90"]
-    gathered: list[int] = []
-    dot_rows = Quantized.dot_rows
-
-    def counting(self: Quantized, query: Vector, rows: np.ndarray) -> np.ndarray:
-        gathered.append(len(rows))
-        return dot_rows(self, query, rows)
-
-    monkeypatch.setattr(Quantized, "dot_rows", counting)
     pruned = [_ranked(index, q) for q in questions]
     answer_rows = sum(len(e["answer"]) for e in _entries(400))  # type: ignore[misc, arg-type]
     assert gathered and max(gathered) < answer_rows // 2  # most answers were skipped
@@ -95,18 +101,10 @@ def test_pruned_answers_rank_exactly_as_all_answers(
 
 
 def test_a_small_knowledge_base_scores_every_answer(
-    fake_model: None, monkeypatch: pytest.MonkeyPatch,
+    fake_model: None, gathered: list[int],
 ) -> None:
     """Below `_FULL_SCAN` entries the bound is not worth its cost: no answer is picked."""
     index = FaqIndex.build(entries_from_dataset(_entries(400)), languages=("it", "en"))
-    gathered: list[int] = []
-    dot_rows = Quantized.dot_rows
-
-    def counting(self: Quantized, query: Vector, rows: np.ndarray) -> np.ndarray:
-        gathered.append(len(rows))
-        return dot_rows(self, query, rows)
-
-    monkeypatch.setattr(Quantized, "dot_rows", counting)
     assert _ranked(index, "come funziona ordine? #99")  # the semantic ranking ran
     assert gathered == []
 
