@@ -33,7 +33,7 @@ WORDS: dict[float, str] = {
     -1.0: """issue* bug bugs confused weird strange odd worried concern* doubt* police court
         unsure difficult hard soaked drenched wet annoy* lacking lack lacks rough cramped tight
         noisy fragile
-        sorry apolog* cancelled canceled refused denied rejected
+        cancelled canceled refused denied rejected
         yikes tired exhausted""",
     -0.5: """okish legal lawyer lawyers attorney attorneys""",
     0.5: """ok okay fine decent fair alright works normal""",

@@ -26,6 +26,8 @@ COMPLAINTS = [
     ("en", "Never ordering from you again"),
     ("en", "I want my money back"),
     ("en", "My discount code doesnt work"),
+    ("en", "Sorry but my order arrived broken"),
+    ("en", "I'm sorry to say the Aurora capsules arrived stale again"),
 ]
 
 
@@ -155,6 +157,12 @@ NEUTRAL = [
     ("en", "If it arrives damaged can I get a replacement?"),
     ("en", "I ordered the wrong size, can I swap it?"),
     ("en", "Not sure when my order will arrive, any idea?"),
+    # a polite opener is not a grievance (it was: the question went to the team as a
+    # complaint instead of getting the FAQ's answer)
+    ("en", "Sorry, do you still have the Aurora capsules in stock?"),
+    ("en", "so sorry, can I change the address of my order?"),
+    ("en", "Apologies if this was asked before: how do I send back the capsules?"),
+    ("it", "Scusate, avete ancora le capsule Aurora?"),
 ]
 
 
